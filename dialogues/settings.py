@@ -4,6 +4,7 @@ With no environment at all the app runs on SQLite in ``var/`` with mail written 
 ``var/mail/``: the embedded default that the demo uses.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -18,6 +19,8 @@ VAR_DIR = Path(env("DIALOGUES_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = envbool("DIALOGUES_DEBUG", False)
+# pytest sets PYTEST_VERSION: the tests serve static files from the apps, uncollected.
+TESTING = "PYTEST_VERSION" in os.environ
 # Production sits behind HTTPS; the demo and the tests run on plain http://127.0.0.1.
 HTTPS = envbool("DIALOGUES_HTTPS", False)
 
@@ -199,7 +202,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or envbool("DIALOGUES_PLAIN_STATIC", False)
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -237,6 +240,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # An HR export of a large organisation is a few MB; refuse anything far beyond that.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 ORGANISATION_IMPORT_MAX_BYTES = envint("DIALOGUES_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
 LOGGING = {

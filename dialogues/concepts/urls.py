@@ -1,4 +1,9 @@
 from django.urls import path
 
+from dialogues.concepts import views
+
 app_name = "concepts"
-urlpatterns = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("<slug:kind>/edit/", views.edit, name="edit"),
+]

@@ -1,0 +1,139 @@
+"""Every URL of the site, requested as every role: allowed or refused as the table says.
+
+The table is written out by hand, independently of the rules module, so that a change
+to the rules that opens or closes a page makes this test fail until the table agrees.
+A new URL must be added to the table before the test passes.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from dialogues.organisation.models import OrganisationImport
+
+ANONYMOUS = "anonymous"
+ROLES = [
+    ANONYMOUS,
+    "employee",
+    "manager",
+    "director",
+    "hr_partner",
+    "hr_admin",
+    "amr",
+    "tr",
+    "lsu_member",
+    "lsu_vice_chair",
+    "amk_member",
+    "outsider",
+]
+SIGNED_IN = set(ROLES) - {ANONYMOUS}
+EVERYONE = set(ROLES)
+HR_ADMIN = {"hr_admin"}
+# Who may open the section S and the employee in it (see SmallOrganisation in conftest.py).
+SEES_SECTION = {
+    "employee",
+    "manager",
+    "director",
+    "hr_partner",
+    "hr_admin",
+    "amr",
+    "tr",
+    "lsu_member",
+    "lsu_vice_chair",
+    "amk_member",
+}
+SEES_EMPLOYEE = {"employee", "manager", "director", "hr_partner", "hr_admin"}
+SEES_PEOPLE = {"manager", "director", "hr_partner", "hr_admin"}
+
+EXPECTED = {
+    "common:home": SIGNED_IN,
+    "common:accessibility": EVERYONE,
+    "common:accessibility_edit": HR_ADMIN,
+    "common:health": EVERYONE,
+    "accounts:login": EVERYONE,
+    "accounts:logout": EVERYONE,
+    "accounts:profile": SIGNED_IN,
+    "accounts:set_language": EVERYONE,
+    "accounts:password_change": SIGNED_IN,
+    "accounts:password_reset": EVERYONE,
+    "accounts:password_reset_done": EVERYONE,
+    "accounts:password_reset_confirm": EVERYONE,
+    "accounts:password_reset_complete": EVERYONE,
+    "concepts:overview": EVERYONE,
+    "concepts:edit": HR_ADMIN,
+    "organisation:units": SIGNED_IN,
+    "organisation:unit": SEES_SECTION,
+    "organisation:people": SEES_PEOPLE,
+    "organisation:person": SEES_EMPLOYEE,
+    "organisation:imports": HR_ADMIN,
+    "organisation:import_example": HR_ADMIN,
+    "organisation:import_detail": HR_ADMIN,
+    "organisation:import_confirm": HR_ADMIN,
+    "organisation:import_discard": HR_ADMIN,
+}
+
+
+def site_url_names(resolver=None, namespace=""):
+    """Every named URL of the site outside the Django admin (tested on its own below)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from site_url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def url_for(name, org):
+    kwargs = {
+        "organisation:unit": {"pk": org.section.pk},
+        "organisation:person": {"pk": org.employee.pk},
+        "concepts:edit": {"kind": "wellbeing"},
+        "accounts:password_reset_confirm": {
+            "uidb64": urlsafe_base64_encode(force_bytes(org.employee.pk)),
+            "token": "not-a-token",
+        },
+    }.get(name, {})
+    if name.startswith("organisation:import_") and name != "organisation:import_example":
+        pending = OrganisationImport.objects.create(
+            filename="hr.csv", status=OrganisationImport.Status.INVALID
+        )
+        kwargs = {"pk": pending.pk}
+    return reverse(name, kwargs=kwargs)
+
+
+def refused(response) -> bool:
+    login_url = reverse("accounts:login")
+    if response.status_code in (403, 404):
+        return True
+    return response.status_code == 302 and response["Location"].startswith(login_url)
+
+
+def test_every_url_of_the_site_is_in_the_table():
+    assert sorted(site_url_names()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_is_allowed_or_refused_as_the_table_says(client, org, role, name):
+    if role != ANONYMOUS:
+        client.force_login(org.people[role])
+    response = client.get(url_for(name, org))
+    assert response.status_code < 500
+    allowed = role in EXPECTED[name]
+    assert refused(response) is not allowed, (
+        f"{role} on {name}: HTTP {response.status_code}, expected "
+        f"{'allowed' if allowed else 'refused'}"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_staff_reach_the_admin_site(client, org, role):
+    if role != ANONYMOUS:
+        client.force_login(org.people[role])
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
