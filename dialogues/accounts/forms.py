@@ -31,12 +31,25 @@ class InvitingPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         return Person.objects.filter(email__iexact=email.strip(), is_active=True)
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         language = getattr(context.get("user"), "preferred_language", settings.LANGUAGE_CODE)
         with translation.override(language):
-            super().send_mail(subject_template_name, email_template_name, context, from_email,
-                              to_email, html_email_template_name)
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
 
 class ProfileForm(forms.ModelForm):

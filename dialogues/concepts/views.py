@@ -23,8 +23,6 @@ def edit(request, concept):
         concept = form.save(commit=False)
         concept.updated_by = request.user
         concept.save()
-        messages.success(
-            request, _("%(concept)s was saved.") % {"concept": concept.name}
-        )
+        messages.success(request, _("%(concept)s was saved.") % {"concept": concept.name})
         return redirect("concepts:overview")
     return render(request, "concepts/edit.html", {"form": form, "concept": concept})

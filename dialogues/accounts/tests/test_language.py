@@ -3,7 +3,9 @@ from django.urls import reverse
 
 
 def test_the_switch_remembers_the_choice_in_a_cookie(client, db):
-    response = client.post(reverse("accounts:set_language"), {"language": "en", "next": "/concepts/"})
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "en", "next": "/concepts/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/concepts/"
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"

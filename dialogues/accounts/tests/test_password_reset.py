@@ -21,13 +21,17 @@ def test_an_imported_person_without_a_password_can_set_one_by_email(client, org)
 
     form_url = client.get(_link(mail.outbox[0])).url
     response = client.post(
-        form_url, {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"}
+        form_url,
+        {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"},
     )
     assert response.status_code == 302
-    assert client.post(
-        reverse("accounts:login"),
-        {"username": "employee@example.org", "password": "a new long passphrase"},
-    ).status_code == 302
+    assert (
+        client.post(
+            reverse("accounts:login"),
+            {"username": "employee@example.org", "password": "a new long passphrase"},
+        ).status_code
+        == 302
+    )
 
 
 def test_the_mail_is_written_in_the_persons_preferred_language(client, org):
@@ -61,7 +65,9 @@ def test_a_used_link_does_not_work_twice(client, org):
     client.post(reverse("accounts:password_reset"), {"email": "employee@example.org"})
     link = _link(mail.outbox[0])
     form_url = client.get(link).url
-    client.post(form_url, {"new_password1": "first new passphrase", "new_password2": "first new passphrase"})
+    client.post(
+        form_url, {"new_password1": "first new passphrase", "new_password2": "first new passphrase"}
+    )
     response = client.get(link, follow=True)
     assert "The link does not work" in response.content.decode()
     org.employee.refresh_from_db()

@@ -39,8 +39,13 @@ def test_the_hr_administrator_edits_the_accessibility_statement(client, org):
 
 def test_the_statement_edit_is_refused_to_others(client, org):
     client.force_login(org.director)
-    assert client.post(reverse("common:accessibility_edit"), {"body_da": "x", "body_en": "y"}).status_code == 403
-    assert "x" != AccessibilityStatement.current().body_da
+    assert (
+        client.post(
+            reverse("common:accessibility_edit"), {"body_da": "x", "body_en": "y"}
+        ).status_code
+        == 403
+    )
+    assert AccessibilityStatement.current().body_da != "x"
 
 
 @pytest.mark.django_db
@@ -61,7 +66,9 @@ def test_pages_forbid_inline_script_and_style(client):
 
 def test_the_production_settings_pass_the_deployment_checks(tmp_path):
     env = {
-        key: value for key, value in os.environ.items() if not key.startswith(("DIALOGUES_", "PYTEST"))
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DIALOGUES_", "PYTEST"))
     } | {
         "DIALOGUES_VAR_DIR": str(tmp_path),
         "DIALOGUES_HTTPS": "1",

@@ -6,7 +6,9 @@ from dialogues.concepts.models import Concept
 
 @pytest.mark.django_db
 def test_everyone_sees_both_concepts_side_by_side_in_english(client):
-    html = client.get(reverse("concepts:overview"), headers={"accept-language": "en"}).content.decode()
+    html = client.get(
+        reverse("concepts:overview"), headers={"accept-language": "en"}
+    ).content.decode()
     assert html.index("Well-being dialogue") < html.index("Leadership dialogue")
     for label in ["Purpose", "Characteristics", "Primary actors", "Responsibility", "Next steps"]:
         assert f'<th scope="row">{label}</th>' in html
@@ -26,13 +28,19 @@ def test_the_hr_administrator_edits_a_concept_in_both_languages(client, org):
     client.force_login(org.hr_admin)
     concept = Concept.objects.get(kind="leadership")
     data = {field: getattr(concept, field) for field in _form_fields()}
-    data |= {"purpose_en": "Feedback that helps your manager lead.", "purpose_da": "Feedback til din leder."}
+    data |= {
+        "purpose_en": "Feedback that helps your manager lead.",
+        "purpose_da": "Feedback til din leder.",
+    }
     response = client.post(reverse("concepts:edit", args=["leadership"]), data)
     assert response.status_code == 302
     concept.refresh_from_db()
     assert concept.purpose_en == "Feedback that helps your manager lead."
     assert concept.updated_by == org.hr_admin
-    assert "Feedback that helps your manager lead." in client.get(reverse("concepts:overview")).content.decode()
+    assert (
+        "Feedback that helps your manager lead."
+        in client.get(reverse("concepts:overview")).content.decode()
+    )
 
 
 def test_an_empty_text_is_refused_next_to_its_field_and_nothing_is_saved(client, org):
