@@ -24,16 +24,24 @@ class SmallOrganisation:
 
     def __init__(self):
         self.university = self._unit("U", "Test University", Unit.Kind.UNIVERSITY, None)
-        self.department = self._unit("D", "Department of Tests", Unit.Kind.DEPARTMENT, self.university)
+        self.department = self._unit(
+            "D", "Department of Tests", Unit.Kind.DEPARTMENT, self.university
+        )
         self.section = self._unit("S", "Section of Cases", Unit.Kind.SECTION, self.department)
         self.sibling = self._unit("S2", "Section of Mocks", Unit.Kind.SECTION, self.department)
-        self.other_department = self._unit("D2", "Department of Others", Unit.Kind.DEPARTMENT, self.university)
-        self.other_section = self._unit("T", "Section of Others", Unit.Kind.SECTION, self.other_department)
+        self.other_department = self._unit(
+            "D2", "Department of Others", Unit.Kind.DEPARTMENT, self.university
+        )
+        self.other_section = self._unit(
+            "T", "Section of Others", Unit.Kind.SECTION, self.other_department
+        )
         rebuild_lineage()
         for unit in self.units:
             unit.refresh_from_db()
         self.people: dict[str, Person] = {}
-        self.director = self._person("director", self.department, [(Role.DIRECTOR, self.department)])
+        self.director = self._person(
+            "director", self.department, [(Role.DIRECTOR, self.department)]
+        )
         self.manager = self._person(
             "manager", self.section, [(Role.MANAGER, self.section)], manager=self.director
         )
@@ -42,13 +50,19 @@ class SmallOrganisation:
             "hr_partner", self.university, [(Role.HR_PARTNER, self.department)]
         )
         self.hr_admin = self._person("hr_admin", self.university, [(Role.HR_ADMIN, None)])
-        self.amr = self._person("amr", self.section, [(Role.AMR, self.section)], manager=self.manager)
+        self.amr = self._person(
+            "amr", self.section, [(Role.AMR, self.section)], manager=self.manager
+        )
         self.tr = self._person("tr", self.section, [(Role.TR, self.section)], manager=self.manager)
-        self.lsu_member = self._person("lsu_member", self.sibling, [(Role.LSU_MEMBER, self.department)])
+        self.lsu_member = self._person(
+            "lsu_member", self.sibling, [(Role.LSU_MEMBER, self.department)]
+        )
         self.lsu_vice_chair = self._person(
             "lsu_vice_chair", self.sibling, [(Role.LSU_VICE_CHAIR, self.department)]
         )
-        self.amk_member = self._person("amk_member", self.university, [(Role.AMK_MEMBER, self.university)])
+        self.amk_member = self._person(
+            "amk_member", self.university, [(Role.AMK_MEMBER, self.university)]
+        )
         self.outsider = self._person("outsider", self.other_section, [])
 
     @property

@@ -79,7 +79,9 @@ def visible_units(user) -> QuerySet[Unit]:
         return units
     if not user.is_authenticated:
         return units.none()
-    return units.filter(_lineage_filter(_scopes(user, SUBTREE_ROLES), "lineage") | Q(pk=user.unit_id))
+    return units.filter(
+        _lineage_filter(_scopes(user, SUBTREE_ROLES), "lineage") | Q(pk=user.unit_id)
+    )
 
 
 def visible_people(user) -> QuerySet[Person]:
@@ -89,4 +91,6 @@ def visible_people(user) -> QuerySet[Person]:
         return people
     if not user.is_authenticated:
         return people.none()
-    return people.filter(_lineage_filter(_scopes(user, PEOPLE_ROLES), "unit__lineage") | Q(pk=user.pk))
+    return people.filter(
+        _lineage_filter(_scopes(user, PEOPLE_ROLES), "unit__lineage") | Q(pk=user.pk)
+    )

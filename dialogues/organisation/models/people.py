@@ -111,9 +111,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
 class RoleAssignment(models.Model):
     """A role a person holds in a unit (no unit: across the organisation)."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="role_assignments"
-    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     unit = models.ForeignKey(
         "organisation.Unit",

@@ -34,7 +34,10 @@ def test_the_object_rules_and_the_lists_agree_for_every_person_and_unit(org):
         units = set(visible_units(viewer))
         people = set(visible_people(viewer))
         for unit in Unit.objects.all():
-            assert viewer.has_perm("organisation.view_unit", unit) is (unit in units), (viewer, unit)
+            assert viewer.has_perm("organisation.view_unit", unit) is (unit in units), (
+                viewer,
+                unit,
+            )
         for person in Person.objects.all():
             assert viewer.has_perm("organisation.view_person", person) is (person in people), (
                 viewer,
@@ -90,7 +93,9 @@ def test_the_directory_filters_by_a_unit_and_its_subtree(client, org):
     assert "Lsu Member" in html and "Employee" in html and "Outsider" not in html
 
 
-def test_the_directory_costs_the_same_queries_for_10_or_60_people(client, org, django_assert_max_num_queries):
+def test_the_directory_costs_the_same_queries_for_10_or_60_people(
+    client, org, django_assert_max_num_queries
+):
     client.force_login(org.hr_admin)
     client.get(reverse("organisation:people"))  # warm the session and the unit list
     with django_assert_max_num_queries(12) as few:

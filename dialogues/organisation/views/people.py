@@ -13,8 +13,12 @@ PAGE_SIZE = 50
 @permission_required("organisation.view_people")
 def directory(request):
     form = PeopleFilterForm(request.GET or None, units=visible_units(request.user))
-    people = visible_people(request.user).select_related("unit").prefetch_related(
-        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("unit"))
+    people = (
+        visible_people(request.user)
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("unit"))
+        )
     )
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
