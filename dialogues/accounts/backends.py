@@ -22,3 +22,8 @@ class OrganisationOIDCBackend(OIDCAuthenticationBackend):
         if not email:
             return Person.objects.none()
         return Person.objects.filter(email__iexact=email, is_active=True)
+
+
+def normalised_login_email(request, credentials) -> str:
+    """Failed log-ins count per email whatever its case or surrounding spaces."""
+    return (credentials or {}).get("username", "").strip().lower()

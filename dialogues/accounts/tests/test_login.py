@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth import authenticate
 from django.urls import reverse
 
 from conftest import PASSWORD
@@ -27,7 +26,37 @@ def test_a_wrong_password_is_refused_with_a_message_next_to_the_form(client, org
 def test_a_person_who_has_left_cannot_log_in(client, org):
     org.employee.is_active = False
     org.employee.save()
-    assert authenticate(username="employee@example.org", password=PASSWORD) is None
+    response = client.post(
+        reverse("accounts:login"), {"username": "employee@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_guessing_is_stopped_after_five_wrong_passwords_even_with_the_right_one(client, org):
+    for attempt in range(5):
+        client.post(
+            reverse("accounts:login"),
+            {"username": f"Manager@example.org{' ' * attempt}", "password": f"guess {attempt}"},
+        )
+    response = client.post(
+        reverse("accounts:login"), {"username": "manager@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_other_people_can_still_log_in_while_one_email_is_locked(client, org):
+    for attempt in range(6):
+        client.post(
+            reverse("accounts:login"),
+            {"username": "manager@example.org", "password": f"guess {attempt}"},
+        )
+    response = client.post(
+        reverse("accounts:login"), {"username": "employee@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
 
 
 def test_passwords_are_hashed_with_argon2_by_default(settings, org):
