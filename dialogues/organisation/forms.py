@@ -23,7 +23,7 @@ class ImportForm(forms.Form):
             "empty": _("The file is empty."),
             "invalid": _("No file was received. Choose the file again."),
         },
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
+        widget=forms.FileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
     )
 
     def clean_file(self):

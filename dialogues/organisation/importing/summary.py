@@ -109,3 +109,36 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     counts = summary["roles"]["counts"]
     lines.append(_("Roles: %(added)s added, %(removed)s removed.") % counts)
     return lines
+
+
+# Deactivating more than this share of the organisation is more likely a partial export
+# than a real change; the preview says so before anyone confirms.
+MASS_DEACTIVATION_SHARE = 0.2
+
+
+def cautions(summary: dict[str, Any], person) -> list[str]:
+    """Reasons for the HR administrator to look twice before confirming an import."""
+    found = []
+    counts = summary["people"]["counts"]
+    current = counts["deactivated"] + counts["changed"] + counts["unchanged"]
+    if current and counts["deactivated"] > MASS_DEACTIVATION_SHARE * current:
+        found.append(
+            _(
+                "The file deactivates %(deactivated)s of the %(current)s people in the "
+                "organisation now. Check that it is the complete export from HR."
+            )
+            % {"deactivated": counts["deactivated"], "current": current}
+        )
+    own_id = getattr(person, "employee_id", None)
+    if own_id and any(
+        item.get("employee_id") == own_id for item in summary["people"]["deactivated"]
+    ):
+        found.append(_("You are not in the file: importing it deactivates your own account."))
+    elif own_id and any(
+        item.get("employee_id") == own_id and item.get("role") == Role.HR_ADMIN
+        for item in summary["roles"]["removed"]
+    ):
+        found.append(
+            _("The file takes away your role as HR administrator: you will lose access to imports.")
+        )
+    return found

@@ -259,3 +259,38 @@ def test_the_list_of_imports_takes_the_same_number_of_queries_for_one_or_many(cl
         )
 
     assert queries_for_page() == with_one
+
+
+def test_a_file_that_leaves_out_most_people_is_flagged_before_confirming(client, hr_admin):
+    upload(client, valid_file())
+    client.post(reverse("organisation:import_confirm", args=[OrganisationImport.objects.get().pk]))
+    response = upload(client, import_file_bytes(small_organisation()[:3]))
+    page = client.get(response.url).content.decode()
+    assert "Look twice before you import" in page
+    assert "deactivates 4 of the 6 people" in page
+
+
+def test_an_ordinary_update_is_not_flagged(client, hr_admin):
+    upload(client, valid_file())
+    client.post(reverse("organisation:import_confirm", args=[OrganisationImport.objects.get().pk]))
+    page = client.get(upload(client, valid_file()).url).content.decode()
+    assert "Look twice before you import" not in page
+
+
+def test_an_administrator_is_warned_before_deactivating_their_own_account(client):
+    from dialogues.organisation.importing import import_file
+
+    rows = small_organisation()
+    managers = {row["manager_employee_id"] for row in rows}
+    admin_row = next(
+        row for row in rows if row["employee_id"] and row["employee_id"] not in managers
+    )
+    admin_row["roles"] = ", ".join(filter(None, [admin_row["roles"], "hr_admin"]))
+    assert import_file(import_file_bytes(rows), "hr.csv").ok
+    admin = Person.objects.get(employee_id=admin_row["employee_id"])
+    admin.preferred_language = "en"
+    admin.save()
+    client.force_login(admin)
+    without_admin = [row for row in rows if row is not admin_row]
+    page = client.get(upload(client, import_file_bytes(without_admin)).url).content.decode()
+    assert "importing it deactivates your own account" in page

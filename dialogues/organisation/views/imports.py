@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from dialogues.organisation.forms import ImportForm
 from dialogues.organisation.importing import check_file, import_file, problems_from
-from dialogues.organisation.importing.summary import describe
+from dialogues.organisation.importing.summary import cautions, describe
 from dialogues.organisation.models import OrganisationImport
 
 Status = OrganisationImport.Status
@@ -146,6 +146,9 @@ def detail(request, pk: int):
             "error_count": len(errors),
             "notices": [problem for problem in problems if not problem.is_error],
             "summary": describe(record.summary) if record.summary else None,
+            "cautions": cautions(record.summary, request.user)
+            if record.status == Status.READY and record.summary
+            else [],
         },
     )
 
