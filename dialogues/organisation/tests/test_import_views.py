@@ -69,7 +69,7 @@ def test_the_upload_page_shows_the_form_the_columns_and_recent_imports(client, h
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert 'accept=".csv,.xlsx"' in content
+    assert 'accept=".csv,.txt,.tsv,.xlsx"' in content
     assert '<label for="id_file">' in content
     assert reverse("organisation:import_example") in content
     assert "<code>manager_employee_id</code>" in content
