@@ -79,8 +79,23 @@ SECTION_TOPICS = [
     "Akvakultur", "Økotoksikologi", "Bæredygtig Produktion", "Digital Sundhed",
     "Halvlederteknologi", "Laboratoriedrift", "Administration",
 ]
+# The departments a small demo shows get sections that fit them; the rest draw from the pool.
+THEMED_SECTIONS = {
+    "COMPUTE": [
+        "Algoritmer og Logik", "Statistik og Dataanalyse", "Cybersikkerhed", "Kunstig Intelligens",
+        "Softwareteknologi", "Visuel Computing", "Dynamiske Systemer", "Kommunikationsnetværk",
+    ],
+    "PHYSICS": [
+        "Astrofysik", "Kvanteoptik", "Fotonik", "Halvlederteknologi", "Instrumentering",
+        "Akustik", "Materialefysik", "Biofysik",
+    ],
+    "CHEMISTRY": [
+        "Katalyse", "Proteinkemi", "Proceskemi", "Overfladekemi", "Batterimaterialer",
+        "Analytisk Kemi", "Organisk Syntese", "Laboratoriedrift",
+    ],
+}
 GROUP_TOPICS = [
-    "Maskinlæring", "Optimering", "Sensorer", "Modellering", "Eksperimentel Fysik", "Syntese",
+    "Maskinlæring", "Optimering", "Sensorer", "Modellering", "Eksperimentelle Metoder", "Syntese",
     "Simulering", "Signalbehandling", "Billedanalyse", "Kvalitetssikring", "Teknisk Service",
     "Feltarbejde",
 ]
@@ -138,6 +153,19 @@ class _Builder:
         self.units: dict[str, tuple[str, str, str]] = {}
         self.emails: set[str] = set()
         self.next_id = 100001
+        self.used_topics: set[str] = set()
+
+    def fresh(self, candidates: list[str], count: int) -> list[str]:
+        """``count`` different names, themed ones first, names not used elsewhere before others."""
+        themed_unused = [c for c in dict.fromkeys(candidates) if c not in self.used_topics]
+        chosen = themed_unused[:count] if candidates[:1] and candidates[0] in themed_unused else []
+        rest = [c for c in themed_unused if c not in chosen]
+        chosen += self.rng.sample(rest, min(len(rest), count - len(chosen)))
+        if len(chosen) < count:  # a large organisation: names repeat across departments
+            spare = [c for c in dict.fromkeys(candidates) if c not in chosen]
+            chosen += self.rng.sample(spare, count - len(chosen))
+        self.used_topics.update(chosen)
+        return chosen
 
     def unit(self, code: str, name: str, kind: str, parent: str) -> str:
         self.units[code] = (name, kind, parent)
@@ -254,7 +282,7 @@ def _department(build: _Builder, rector: str, code: str, name: str, kind: str, s
     section_sizes = _split(
         size - 1 - office, [rng.uniform(0.7, 1.4) for _ in range(section_count)], 7
     )
-    topics = rng.sample(SECTION_TOPICS, section_count)
+    topics = build.fresh(THEMED_SECTIONS.get(code, []) + SECTION_TOPICS, section_count)
     if demo:
         topics[0] = "Algoritmer og Logik"
     members: list[str] = []
@@ -275,11 +303,12 @@ def _department(build: _Builder, rector: str, code: str, name: str, kind: str, s
             members.append(build.person(section, manager, ["amr"]))
             count -= 1
         groups = min(3, count // 14) if count >= 28 and rng.random() < 0.6 else 0
+        group_topics = build.fresh(GROUP_TOPICS, groups)
         group_sizes = _split(count - 4, [1.0] * (groups + 1), 4)[1:] if groups else []
         for group_number, group_size in enumerate(group_sizes, start=1):
             group = build.unit(
                 f"{section}-G{group_number}",
-                f"Gruppen for {rng.choice(GROUP_TOPICS)}",
+                f"Gruppen for {group_topics[group_number - 1]}",
                 "group",
                 section,
             )
