@@ -57,5 +57,5 @@ class ProfileForm(forms.ModelForm):
         model = Person
         fields = ["preferred_language"]
         help_texts = {
-            "preferred_language": _("The language of the site and of the e-mails you receive."),
+            "preferred_language": _("The language of the site and of the emails you receive."),
         }

@@ -125,7 +125,7 @@ def cautions(summary: dict[str, Any], person) -> list[str]:
         found.append(
             _(
                 "The file deactivates %(deactivated)s of the %(current)s people in the "
-                "organisation now. Check that it is the complete export from HR."
+                "organisation currently. Check that it is the complete export from HR."
             )
             % {"deactivated": counts["deactivated"], "current": current}
         )

@@ -27,9 +27,9 @@ EXAMPLE_FILE = settings.BASE_DIR / "examples" / "organisation.csv"
 
 # (column, Danish name, required, what it holds): the format, on the page itself.
 COLUMN_DOCS = [
-    ("employee_id", "medarbejdernr", True, gettext_lazy("The key for re-imports.")),
+    ("employee_id", "medarbejdernr", True, gettext_lazy("Identifies the person across imports.")),
     ("name", "navn", True, gettext_lazy("Full name.")),
-    ("email", "e-mail", True, gettext_lazy("Work email; also the log-in.")),
+    ("email", "e-mail", True, gettext_lazy("Work email; also used to log in.")),
     (
         "language",
         "sprog",
