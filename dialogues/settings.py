@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dialogues.organisation",
     "dialogues.accounts",
     "dialogues.concepts",
+    "dialogues.rounds",
 ]
 
 MIDDLEWARE = [
@@ -273,3 +274,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DIALOGUES_LOG_LEVEL", "INFO")},
 }
+
+# Dialogue rounds: how often each concept is due, and when a step counts as overdue.
+ROUNDS_WELLBEING_EVERY_MONTHS = envint("DIALOGUES_WELLBEING_EVERY_MONTHS", 24)
+ROUNDS_LEADERSHIP_EVERY_MONTHS = envint("DIALOGUES_LEADERSHIP_EVERY_MONTHS", 12)
+ROUNDS_INVITE_DAYS_BEFORE = envint("DIALOGUES_INVITE_DAYS_BEFORE", 30)
+ROUNDS_DOCUMENT_DAYS_AFTER = envint("DIALOGUES_DOCUMENT_DAYS_AFTER", 14)
+ROUNDS_FOLLOWUP_DAYS_AFTER = envint("DIALOGUES_FOLLOWUP_DAYS_AFTER", 60)

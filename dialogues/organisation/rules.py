@@ -94,3 +94,151 @@ def visible_people(user) -> QuerySet[Person]:
     return people.filter(
         _lineage_filter(_scopes(user, PEOPLE_ROLES), "unit__lineage") | Q(pk=user.pk)
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Dialogue rounds. The predicates read a round's own links (manager, facilitator, planning
+# group, invitees); "oversees" means a director or HR partner whose units include the round's.
+
+OVERSEER_ROLES = frozenset({Role.DIRECTOR, Role.HR_PARTNER})
+
+
+def _round(obj):
+    return getattr(obj, "round", obj)
+
+
+@rules.predicate
+def holds_overseer_role(user) -> bool:
+    return bool(user.is_authenticated and _scopes(user, OVERSEER_ROLES))
+
+
+@rules.predicate
+def oversees_round(user, obj) -> bool:
+    round_ = _round(obj)
+    return bool(
+        user.is_authenticated
+        and round_ is not None
+        and any(round_.unit.is_within(scope) for scope in _scopes(user, OVERSEER_ROLES))
+    )
+
+
+@rules.predicate
+def serves_round_as_hr_partner(user, obj) -> bool:
+    round_ = _round(obj)
+    return bool(
+        user.is_authenticated
+        and any(round_.unit.is_within(scope) for scope in _scopes(user, {Role.HR_PARTNER}))
+    )
+
+
+@rules.predicate
+def in_planning_group(user, obj) -> bool:
+    round_ = _round(obj)
+    return user.is_authenticated and round_.planning_group.filter(person_id=user.pk).exists()
+
+
+@rules.predicate
+def leads_round(user, obj) -> bool:
+    return user.is_authenticated and _round(obj).manager_id == user.pk
+
+
+@rules.predicate
+def facilitates_round(user, obj) -> bool:
+    round_ = _round(obj)
+    if not user.is_authenticated:
+        return False
+    if round_.facilitation == "unit":
+        return round_.manager_id == user.pk
+    return round_.facilitator_id == user.pk
+
+
+@rules.predicate
+def manages_the_manager(user, obj) -> bool:
+    round_ = _round(obj)
+    return user.is_authenticated and round_.manager.manager_id == user.pk
+
+
+@rules.predicate
+def invited_to_round(user, obj) -> bool:
+    round_ = _round(obj)
+    return user.is_authenticated and round_.invitations.filter(person_id=user.pk).exists()
+
+
+@rules.predicate
+def linked_to_round(user, obj) -> bool:
+    round_ = _round(obj)
+    return user.is_authenticated and round_.linked_representatives.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def member_of_round_unit(user, obj) -> bool:
+    round_ = _round(obj)
+    return bool(user.is_authenticated and user.unit and user.unit.is_within(round_.unit))
+
+
+@rules.predicate
+def is_wellbeing_round(user, obj) -> bool:
+    return _round(obj).concept.kind == "wellbeing"
+
+
+@rules.predicate
+def is_documented(user, obj) -> bool:
+    return _round(obj).reached("documented")
+
+
+@rules.predicate
+def owns_agreement(user, agreement) -> bool:
+    return user.is_authenticated and getattr(agreement, "owner_id", None) == user.pk
+
+
+# Well-being documentation is common knowledge in the unit and its LSU and AMK; a leadership
+# round's documentation is for the manager, the manager's own manager and the HR partner.
+sees_documentation = is_documented & (
+    (
+        is_wellbeing_round
+        & (
+            is_hr_admin
+            | oversees_round
+            | leads_round
+            | facilitates_round
+            | member_of_round_unit
+            | linked_to_round
+        )
+    )
+    | (
+        ~is_wellbeing_round
+        & (leads_round | facilitates_round | manages_the_manager | serves_round_as_hr_partner)
+    )
+)
+
+rules.add_perm("rounds.start_round", is_hr_admin | holds_overseer_role)
+rules.add_perm("rounds.view_overview", is_hr_admin | holds_overseer_role)
+rules.add_perm(
+    "rounds.view_round",
+    is_hr_admin
+    | oversees_round
+    | in_planning_group
+    | leads_round
+    | facilitates_round
+    | manages_the_manager
+    | invited_to_round
+    | linked_to_round
+    | (is_wellbeing_round & member_of_round_unit),
+)
+rules.add_perm("rounds.change_plan", is_hr_admin | oversees_round | in_planning_group)
+# Confidential: the planning group only, never the manager or the employees.
+rules.add_perm("rounds.view_planning_notes", in_planning_group)
+rules.add_perm("rounds.send_invitations", leads_round | facilitates_round)
+rules.add_perm("rounds.document", facilitates_round)
+rules.add_perm("rounds.view_documentation", sees_documentation)
+rules.add_perm(
+    "rounds.view_feedback", sees_documentation | (~is_wellbeing_round & invited_to_round)
+)
+rules.add_perm(
+    "rounds.record_followup",
+    is_documented & (leads_round | (is_wellbeing_round & facilitates_round)),
+)
+rules.add_perm(
+    "rounds.update_agreement",
+    sees_documentation & (owns_agreement | leads_round | facilitates_round | oversees_round),
+)
