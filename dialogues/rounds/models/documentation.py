@@ -14,6 +14,9 @@ class Essential(models.Model):
     class Meta:
         ordering = ["position", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.group}: {self.text[:60]}"
+
 
 class Agreement(models.Model):
     """An agreed next step: what, who owns it, by when, and how far it has come."""

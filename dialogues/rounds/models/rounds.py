@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Round(models.Model):
-    """One dialogue of one concept: a unit's well-being dialogue, or a manager's leadership dialogue."""
+    """One dialogue of one concept.
+
+    A unit's well-being dialogue, or a manager's leadership dialogue with their employees.
+    """
 
     class State(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -129,6 +132,9 @@ class PlanningMember(models.Model):
         ]
         ordering = ["seat"]
 
+    def __str__(self) -> str:
+        return f"{self.get_seat_display()}: {self.person}"
+
 
 class PlanningNote(models.Model):
     """A planning meeting or a confidential concern: seen by the planning group only."""
@@ -149,6 +155,9 @@ class PlanningNote(models.Model):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
 
 class Invitation(models.Model):
     """Someone invited to a round; ``sent_at`` is set when their e-mail went out."""
@@ -164,3 +173,6 @@ class Invitation(models.Model):
             models.UniqueConstraint(fields=["round", "person"], name="invited_once_per_round")
         ]
         ordering = ["person__name"]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.round}"
