@@ -273,6 +273,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DIALOGUES_LOG_LEVEL", "INFO")},
+    # django-axes reports every log-in and log-out at INFO; failures come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Dialogue rounds: how often each concept is due, and when a step counts as overdue.

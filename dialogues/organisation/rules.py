@@ -242,3 +242,26 @@ rules.add_perm(
     "rounds.update_agreement",
     sees_documentation & (owns_agreement | leads_round | facilitates_round | oversees_round),
 )
+
+
+def visible_rounds(user):
+    """The rounds the person may open: the same rule as ``rounds.view_round``."""
+    from dialogues.rounds.models import Round
+
+    rounds = Round.objects.select_related("concept", "unit", "manager")
+    if is_hr_admin(user):
+        return rounds
+    if not user.is_authenticated:
+        return rounds.none()
+    involved = (
+        _lineage_filter(_scopes(user, OVERSEER_ROLES), "unit__lineage")
+        | Q(manager=user)
+        | Q(facilitation="hr", facilitator=user)
+        | Q(planning_group__person=user)
+        | Q(manager__manager=user)
+        | Q(invitations__person=user)
+        | Q(linked_representatives=user)
+    )
+    if user.unit_id:
+        involved |= Q(concept__kind="wellbeing", unit_id__in=user.unit.ancestor_ids())
+    return rounds.filter(involved).distinct()

@@ -45,6 +45,18 @@ SEES_SECTION = {
 }
 SEES_EMPLOYEE = {"employee", "manager", "director", "hr_partner", "hr_admin"}
 SEES_PEOPLE = {"manager", "director", "hr_partner", "hr_admin"}
+# A documented leadership round of the section's manager: the planning group, the manager,
+# the manager's own manager (the director), the HR partner, HR and the invited employees.
+SEES_LEADERSHIP_ROUND = {
+    "manager",
+    "director",
+    "hr_partner",
+    "hr_admin",
+    "lsu_vice_chair",
+    "employee",
+    "amr",
+    "tr",
+}
 
 EXPECTED = {
     "common:home": SIGNED_IN,
@@ -71,6 +83,21 @@ EXPECTED = {
     "organisation:import_detail": HR_ADMIN,
     "organisation:import_confirm": HR_ADMIN,
     "organisation:import_discard": HR_ADMIN,
+    # The leadership round of the manager of section S (see rounds_in_org below).
+    "rounds:list": SIGNED_IN,
+    "rounds:start": {"director", "hr_partner", "hr_admin"},
+    "rounds:overview": {"director", "hr_partner", "hr_admin"},
+    "rounds:overview_xlsx": {"director", "hr_partner", "hr_admin"},
+    "rounds:detail": SEES_LEADERSHIP_ROUND,
+    "rounds:calendar": SEES_LEADERSHIP_ROUND,
+    "rounds:edit_plan": {"director", "hr_partner", "hr_admin", "lsu_vice_chair"},
+    "rounds:planning_notes": {"director", "hr_partner", "lsu_vice_chair"},
+    "rounds:invite": {"manager"},
+    "rounds:held": {"hr_partner"},
+    "rounds:document": {"hr_partner"},
+    "rounds:followup": {"manager"},
+    "rounds:agreement": {"manager", "director", "hr_partner"},
+    "rounds:board": SEES_SECTION,
 }
 
 
@@ -87,7 +114,58 @@ def site_url_names(resolver=None, namespace=""):
             yield f"{namespace}{entry.name}"
 
 
+def documented_leadership_round(org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dialogues.concepts.models import Concept
+    from dialogues.rounds.domain import organisation as org_domain
+    from dialogues.rounds.domain.steps import Plan, mark_held, plan_round, save_documentation
+    from dialogues.rounds.models import Round
+
+    round_ = plan_round(
+        Plan(
+            concept=Concept.objects.get(kind="leadership"),
+            unit=org.section,
+            manager=org.manager,
+            starts_at=timezone.now() - timedelta(days=3),
+            duration_minutes=90,
+            place="Room",
+            facilitation="hr",
+            facilitator=org.hr_partner,
+            invitees=list(org_domain.default_invitees(True, org.section, org.manager)),
+            planning_group=org_domain.suggested_planning_group(org.section),
+            representatives=[],
+        ),
+        org.director,
+    )
+    round_.state, round_.invited_at = Round.State.INVITED, timezone.now() - timedelta(days=9)
+    round_.save()
+    mark_held(round_, org.hr_partner, timezone.localdate())
+    return save_documentation(
+        round_,
+        org.hr_partner,
+        version=0,
+        plenary="Plenary",
+        tools={},
+        essentials=[],
+        agreements=[{"what": "A", "owner": org.manager, "due_on": timezone.localdate()}],
+    )
+
+
 def url_for(name, org):
+    if (
+        name.startswith("rounds:")
+        and name not in ("rounds:list", "rounds:start")
+        and not name.startswith("rounds:overview")
+    ):
+        round_ = documented_leadership_round(org)
+        pk = {
+            "rounds:agreement": round_.agreements.get().pk,
+            "rounds:board": org.section.pk,
+        }.get(name, round_.pk)
+        return reverse(name, kwargs={"pk": pk})
     kwargs = {
         "organisation:unit": {"pk": org.section.pk},
         "organisation:person": {"pk": org.employee.pk},
