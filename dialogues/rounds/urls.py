@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dialogues.rounds.views import documentation, invitations, overview, rounds
+from dialogues.rounds.views import documentation, invitations, overview, pdf, rounds
 
 app_name = "rounds"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/held/", rounds.held, name="held"),
     path("<int:pk>/documentation/", documentation.document, name="document"),
     path("<int:pk>/follow-up/", documentation.followup, name="followup"),
+    path("<int:pk>/documentation.pdf", pdf.documentation_pdf, name="pdf"),
     path("agreements/<int:pk>/", documentation.agreement, name="agreement"),
     path("units/<int:pk>/agreements/", documentation.board, name="board"),
     # Invitations: e-mail with a calendar file (views/invitations.py).

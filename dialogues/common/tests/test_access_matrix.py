@@ -98,6 +98,7 @@ EXPECTED = {
     "rounds:followup": {"manager"},
     "rounds:agreement": {"manager", "director", "hr_partner"},
     "rounds:board": SEES_SECTION,
+    "rounds:pdf": {"manager", "director", "hr_partner"},
 }
 
 
