@@ -92,7 +92,7 @@ EXPECTED = {
     "rounds:calendar": SEES_LEADERSHIP_ROUND,
     "rounds:edit_plan": {"director", "hr_partner", "hr_admin", "lsu_vice_chair"},
     "rounds:planning_notes": {"director", "hr_partner", "lsu_vice_chair"},
-    "rounds:invite": {"manager"},
+    "rounds:invite": {"manager", "hr_partner"},
     "rounds:held": {"hr_partner"},
     "rounds:document": {"hr_partner"},
     "rounds:followup": {"manager"},

@@ -11,6 +11,7 @@ from dialogues.organisation.demo import DEMO_LOGINS, generate_organisation, to_c
 from dialogues.organisation.importing import import_file, record_applied_import
 from dialogues.organisation.importing.progress import TqdmProgress
 from dialogues.organisation.models import Person
+from dialogues.rounds.demo import create_demo_rounds
 
 
 class Command(BaseCommand):
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             for person in logins.values():
                 person.set_password(password)
             Person.objects.bulk_update(logins.values(), ["password"])
+        rounds = create_demo_rounds()
         counts = result.summary["people"]["counts"]
         self.stdout.write(
             self.style.SUCCESS(
@@ -57,6 +59,8 @@ class Command(BaseCommand):
                 f"{counts['changed']} changed, {counts['reactivated']} reactivated)."
             )
         )
+        if rounds:
+            self.stdout.write(f"Demo dialogue rounds: {len(rounds)}, in every state.")
         self.stdout.write(f"Sign in with the password {password!r} as:")
         for email, name, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<34} {role:<15} {name}")
