@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from dialogues.common.access import permission_required
 from dialogues.organisation.forms_people import PeopleFilterForm
@@ -34,9 +35,12 @@ def directory(request):
         people = people.filter(is_active=True)
     page = Paginator(people.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "organisation/people.html"
-    if request.headers.get("HX-Request"):
+    # A history restore (the back button) needs the whole page, not the fragment.
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         template += "#results"
-    return render(request, template, {"form": form, "page": page})
+    response = render(request, template, {"form": form, "page": page})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @permission_required("organisation.view_person", model=Person)

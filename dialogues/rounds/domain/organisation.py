@@ -18,7 +18,8 @@ def _holders(role: str, unit_ids: list[int]) -> QuerySet[RoleAssignment]:
 def _nearest(role: str, unit: Unit) -> Person | None:
     """The holder of ``role`` in the unit or the nearest unit above it."""
     ancestry = unit.ancestor_ids()
-    holders = {a.unit_id: a.person for a in _holders(role, ancestry)}
+    # Two holders in one unit: the first by name, so that every page agrees.
+    holders = {a.unit_id: a.person for a in _holders(role, ancestry).order_by("-person__name")}
     for unit_id in reversed(ancestry):
         if unit_id in holders:
             return holders[unit_id]

@@ -111,7 +111,7 @@ def check_invitable(round_: Round, today: date | None = None) -> None:
         raise StepRefused(
             _("The planned date has passed. Move the dialogue to a new date before inviting.")
         )
-    if not round_.invitations.exists():
+    if not round_.invitations.filter(person__is_active=True).exists():
         raise StepRefused(_("Nobody is invited yet. Add the invitees to the plan first."))
 
 
