@@ -39,6 +39,7 @@ SEES_OTHER_DEPARTMENT = {"hr_admin", "amk_member"}
 # The <h1> of each page the navigation leads to.
 HEADINGS = {
     "/concepts/": "The dialogue concepts",
+    "/rounds/": "Dialogue rounds",
     "/organisation/": "Organisation",
     "/organisation/people/": "People",
     "/organisation/imports/": "Import the organisation",
@@ -47,7 +48,7 @@ HEADINGS = {
 
 
 def expected_nav(role: str, name: str) -> list[str]:
-    labels = ["Overview", "The concepts", "Organisation"]
+    labels = ["Overview", "The concepts", "Dialogue rounds", "Organisation"]
     if role in SEES_PEOPLE:
         labels.append("People")
     if role in HR_ADMIN:
