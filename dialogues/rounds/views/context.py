@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from dialogues.rounds.domain import organisation as org_domain
 from dialogues.rounds.forms import HeldForm
 from dialogues.rounds.models import Round
 
@@ -51,4 +52,7 @@ def round_context(request, round_: Round) -> dict:
         ),
         "events": round_.events.select_related("actor") if sees_history else None,
         "held_form": HeldForm(),
+        "responsible": org_domain.responsible_director(round_.unit)
+        if round_.is_wellbeing
+        else None,
     }
