@@ -234,10 +234,8 @@ rules.add_perm("rounds.view_documentation", sees_documentation)
 rules.add_perm(
     "rounds.view_feedback", sees_documentation | (~is_wellbeing_round & invited_to_round)
 )
-rules.add_perm(
-    "rounds.record_followup",
-    is_documented & (leads_round | (is_wellbeing_round & facilitates_round)),
-)
+# Not tied to the state: the page itself says when the round is not ready for it.
+rules.add_perm("rounds.record_followup", leads_round | (is_wellbeing_round & facilitates_round))
 rules.add_perm(
     "rounds.update_agreement",
     sees_documentation & (owns_agreement | leads_round | facilitates_round | oversees_round),

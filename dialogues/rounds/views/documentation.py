@@ -116,6 +116,9 @@ def document(request, round_):
 
 @permission_required("rounds.record_followup", model=Round)
 def followup(request, round_):
+    if not round_.reached(Round.State.DOCUMENTED):
+        messages.error(request, _("Document the dialogue before recording its follow-up."))
+        return redirect("rounds:detail", round_.pk)
     form_class = LeadershipFollowupForm if round_.is_leadership else WellbeingFollowupForm
     form = form_class(request.POST or None, instance=round_)
     if request.method == "POST" and form.is_valid():
