@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dialogues.accounts",
     "dialogues.concepts",
     "dialogues.rounds",
+    "dialogues.experiences",
 ]
 
 MIDDLEWARE = [

@@ -62,6 +62,7 @@ rules.add_perm("organisation.view_people", is_hr_admin | sees_people)
 rules.add_perm("organisation.view_person", is_hr_admin | person_in_scope)
 rules.add_perm("organisation.import_people", is_hr_admin)
 rules.add_perm("concepts.edit_concepts", is_hr_admin)
+rules.add_perm("experiences.edit_guide", is_hr_admin)
 rules.add_perm("common.edit_accessibility_statement", is_hr_admin)
 
 

@@ -74,6 +74,14 @@ EXPECTED = {
     "accounts:password_reset_complete": EVERYONE,
     "concepts:overview": EVERYONE,
     "concepts:edit": HR_ADMIN,
+    "experiences:guide": HR_ADMIN,
+    "experiences:guide_preview": HR_ADMIN,
+    "experiences:versions": HR_ADMIN,
+    "experiences:section_add": HR_ADMIN,
+    "experiences:section_edit": HR_ADMIN,
+    "experiences:question_add": HR_ADMIN,
+    "experiences:question_edit": HR_ADMIN,
+    "experiences:question_move": HR_ADMIN,
     "organisation:units": SIGNED_IN,
     "organisation:unit": SEES_SECTION,
     "organisation:people": SEES_PEOPLE,
@@ -99,6 +107,14 @@ EXPECTED = {
     "rounds:agreement": {"manager", "director", "hr_partner"},
     "rounds:board": SEES_SECTION,
     "rounds:pdf": {"manager", "director", "hr_partner"},
+}
+
+# Pages of one section or question of the seeded guide (question_move answers GET with 405).
+EXPERIENCES_OBJECT_URLS = {
+    "experiences:section_edit",
+    "experiences:question_add",
+    "experiences:question_edit",
+    "experiences:question_move",
 }
 
 
@@ -167,6 +183,11 @@ def url_for(name, org):
             "rounds:board": org.section.pk,
         }.get(name, round_.pk)
         return reverse(name, kwargs={"pk": pk})
+    if name in EXPERIENCES_OBJECT_URLS:
+        from dialogues.experiences.models import Question, Section
+
+        model = Question if name.startswith("experiences:question_") else Section
+        return reverse(name, kwargs={"pk": model.objects.order_by("pk").first().pk})
     kwargs = {
         "organisation:unit": {"pk": org.section.pk},
         "organisation:person": {"pk": org.employee.pk},
