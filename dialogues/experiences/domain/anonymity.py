@@ -1,0 +1,319 @@
+"""The anonymity rules of the experience campaigns, in one place (docs/anonymity.md).
+
+- ``role_group_of``: the role group a person answers in.
+- ``reporting_groups``: the coarse (unit, role group) each invitee's answer will be stored under,
+  so that every group holds at least the counts minimum of invitees.
+- ``new_token`` / ``token_hash``: the personal link's secret and the only form of it we store.
+- ``open_campaign`` / ``invitees_from_rounds``: a campaign's invitees and its opening.
+"""
+
+import hashlib
+import secrets
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from dialogues.concepts.models import Concept
+from dialogues.experiences.models import Campaign, CampaignInvitee
+from dialogues.experiences.rolegroups import ALL_ROLE_GROUPS, RoleGroup
+from dialogues.organisation.models import RoleAssignment, Unit
+from dialogues.organisation.roles import Role
+from dialogues.rounds.models import Invitation, Round
+
+__all__ = [
+    "ALL_ROLE_GROUPS",
+    "CampaignRefused",
+    "RoleGroup",
+    "TooFewInvitees",
+    "invitees_from_rounds",
+    "new_token",
+    "open_campaign",
+    "reporting_groups",
+    "role_group_of",
+    "token_hash",
+]
+
+
+class CampaignRefused(Exception):
+    """The campaign cannot take this step; the message says why."""
+
+
+class TooFewInvitees(CampaignRefused):
+    """Not even the whole organisation (a root unit's tree) reaches the counts minimum."""
+
+    def __init__(self, unit, count: int, minimum: int):
+        self.unit, self.count, self.minimum = unit, count, minimum
+        super().__init__(
+            _(
+                "Only %(count)d people are invited under %(unit)s; answers need at least "
+                "%(minimum)d so that nobody can be singled out."
+            )
+            % {"count": count, "unit": unit, "minimum": minimum}
+        )
+
+
+# --- role groups -------------------------------------------------------------------------------
+
+_MANAGING = {Role.MANAGER, Role.DIRECTOR}
+_REPRESENTING = {Role.AMR, Role.TR}
+_COMMITTEES = {Role.LSU_MEMBER, Role.LSU_VICE_CHAIR, Role.AMK_MEMBER}
+_HR = {Role.HR_PARTNER, Role.HR_ADMIN}
+
+
+def role_group_of(person, round=None, roles: Iterable[str] | None = None) -> str:
+    """The role group ``person`` answers in; the first that applies wins.
+
+    With a round: its manager is a manager; anyone else took part in it as a participant, even
+    if they manage a unit elsewhere. Without a round, holding the manager or director role
+    makes a manager. Then AMR/TR → representative, LSU/AMK → committee, HR partner or
+    administrator → hr, otherwise employee. ``roles`` (the person's role values) saves a query
+    per person when the caller has them already.
+    """
+    if round is not None and round.manager_id == person.pk:
+        return RoleGroup.MANAGER
+    held = set(roles) if roles is not None else set(person.role_units)
+    if round is None and held & _MANAGING:
+        return RoleGroup.MANAGER
+    if held & _REPRESENTING:
+        return RoleGroup.REPRESENTATIVE
+    if held & _COMMITTEES:
+        return RoleGroup.COMMITTEE
+    if held & _HR:
+        return RoleGroup.HR
+    return RoleGroup.EMPLOYEE
+
+
+# --- reporting groups ----------------------------------------------------------------------------
+
+
+def reporting_groups(
+    invitees: Sequence[tuple[Hashable, Any, str]], minimum: int
+) -> dict[Hashable, tuple[Any, str]]:
+    """The reporting group (unit, role group or "all") of every invitee ``(key, unit, group)``.
+
+    Units need only ``pk`` and ``parent`` (None at a root); keys must be distinct. No database:
+    pass units whose parents are already loaded. The rule, unit by unit, deepest first, where a
+    unit's *pool* is its own invitees plus any sent up from below:
+
+    1. every role group of the pool has at least ``minimum``: each is its own group;
+    2. otherwise, if the whole pool has at least ``minimum``: one group, (unit, "all") — a unit
+       never mixes "all" with specific role groups, so no group is "all minus the others";
+    3. otherwise the *whole* pool goes up to the parent (never a part of it, so no remainder
+       is left behind that could be derived by subtraction), keeping its role groups there;
+    4. at a root whose pool is still short, whole units already decided below are pulled back
+       into it, smallest first, until it reaches the minimum; if even the root's whole tree is
+       short, ``TooFewInvitees``.
+
+    The groups partition the invitees and an answer carries only its group, so anything a
+    summary can count is a sum of whole groups, and the difference of two such sums is again a
+    sum of whole groups, each of at least ``minimum``.
+    """
+    minimum = max(int(minimum), 1)
+    if not invitees:
+        raise TooFewInvitees(_("the organisation"), 0, minimum)
+    units: dict[Any, Any] = {}
+    parent_of: dict[Any, Any] = {}
+    pool: dict[Any, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for key, unit, group in invitees:
+        if unit is None:
+            raise ValueError(f"Invitee {key!r} has no unit.")
+        node = unit
+        while node is not None and node.pk not in units:
+            units[node.pk] = node
+            parent = node.parent
+            parent_of[node.pk] = parent.pk if parent is not None else None
+            node = parent
+        pool[unit.pk][group].append(key)
+
+    depth: dict[Any, int] = {}
+    root_of: dict[Any, Any] = {}
+    for pk in units:
+        chain = []
+        node = pk
+        while node not in depth and node is not None:
+            chain.append(node)
+            node = parent_of[node]
+        base, root = (-1, None) if node is None else (depth[node], root_of[node])
+        for offset, member in enumerate(reversed(chain), start=1):
+            depth[member] = base + offset
+            root = member if root is None else root
+            root_of[member] = root
+
+    kept: dict[Any, dict[str, list]] = {}
+    for pk in sorted(units, key=lambda pk: (-depth[pk], str(pk))):
+        groups = pool.pop(pk, None)
+        if not groups:
+            continue
+        total = sum(len(keys) for keys in groups.values())
+        if total < minimum and parent_of[pk] is not None:
+            above = pool[parent_of[pk]]
+            for group, keys in groups.items():
+                above[group].extend(keys)
+            continue
+        if total < minimum:  # a root: pull whole units back up from its tree
+            below = sorted(
+                (other for other in kept if root_of[other] == pk),
+                key=lambda other: (sum(map(len, kept[other].values())), -depth[other], str(other)),
+            )
+            for other in below:
+                if total >= minimum:
+                    break
+                for group, keys in kept.pop(other).items():
+                    groups[group].extend(keys)
+                    total += len(keys)
+            if total < minimum:
+                raise TooFewInvitees(units[pk], total, minimum)
+        if all(len(keys) >= minimum for keys in groups.values()):
+            kept[pk] = dict(groups)
+        else:
+            kept[pk] = {ALL_ROLE_GROUPS: [key for keys in groups.values() for key in keys]}
+
+    result: dict[Hashable, tuple[Any, str]] = {}
+    for pk, groups in kept.items():
+        for group, keys in groups.items():
+            for key in keys:
+                result[key] = (units[pk], group)
+    return result
+
+
+# --- tokens --------------------------------------------------------------------------------------
+
+
+def new_token() -> str:
+    """A personal link's secret: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """The only form of a token that is stored: its SHA-256, in hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- campaigns -----------------------------------------------------------------------------------
+
+
+def _units_with_parents() -> dict[int, Unit]:
+    """Every unit, with ``parent`` linked in memory: one query for the whole tree."""
+    units = {unit.pk: unit for unit in Unit.objects.only("pk", "parent_id", "lineage", "name")}
+    for unit in units.values():
+        unit.parent = units.get(unit.parent_id)
+    return units
+
+
+def open_campaign(campaign: Campaign, invitees: Iterable[CampaignInvitee] = ()) -> dict[int, str]:
+    """Open a draft campaign: reporting groups and a fresh token for every invitee.
+
+    ``invitees`` not saved yet are added to the campaign first; the groups are computed over all
+    of the campaign's invitees. Returns ``{invitee pk: token}`` for the e-mails: the tokens are
+    stored nowhere, only their hashes. All or nothing, in one transaction.
+    """
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status != Campaign.Status.DRAFT:
+            raise CampaignRefused(_("Only a draft campaign can be opened."))
+        if locked.guide_version_id is None:
+            raise CampaignRefused(_("Choose the frozen version of the question guide first."))
+        if not locked.concepts:
+            raise CampaignRefused(_("Choose at least one concept first."))
+        new = [invitee for invitee in invitees if invitee.pk is None]
+        for invitee in new:
+            invitee.campaign = locked
+        CampaignInvitee.objects.bulk_create(new)
+        rows = list(locked.invitees.order_by("pk"))
+        if not rows:
+            raise CampaignRefused(_("Nobody is invited yet."))
+        if any(row.unit_id is None for row in rows):
+            raise CampaignRefused(_("Every invitee needs a unit before the campaign opens."))
+        units = _units_with_parents()
+        groups = reporting_groups(
+            [(row.pk, units[row.unit_id], row.role_group) for row in rows], locked.count_minimum
+        )
+        tokens: dict[int, str] = {}
+        for row in rows:
+            unit, group = groups[row.pk]
+            token = new_token()
+            row.reporting_unit, row.reporting_role_group = unit, group
+            row.token_hash = token_hash(token)
+            tokens[row.pk] = token
+        CampaignInvitee.objects.bulk_update(
+            rows, ["reporting_unit", "reporting_role_group", "token_hash"], batch_size=1000
+        )
+        locked.status = Campaign.Status.OPEN
+        locked.save(update_fields=["status"])
+    campaign.status = locked.status
+    return tokens
+
+
+HELD_STATES = (Round.State.HELD, Round.State.DOCUMENTED, Round.State.FOLLOWED_UP)
+
+
+def invitees_from_rounds(campaign: Campaign) -> list[CampaignInvitee]:
+    """Invite the people who took part in held rounds of the campaign's units and concepts.
+
+    The people invited to each round and the round's manager (role group manager); someone in
+    several rounds becomes one invitee with every concept preset and the latest round as source.
+    People already invited, inactive, or outside the campaign's role groups are left out.
+    Returns the invitees created.
+    """
+    if campaign.status != Campaign.Status.DRAFT:
+        raise CampaignRefused(_("Invitees can only be added to a draft campaign."))
+    scope = Q(pk__in=[])
+    for unit in campaign.units.all():
+        scope |= Q(unit__lineage__startswith=unit.lineage)
+    rounds = {
+        round_.pk: round_
+        for round_ in Round.objects.filter(
+            scope, concept__kind__in=campaign.concepts, state__in=HELD_STATES
+        )
+        .select_related("concept", "manager")
+        .order_by("held_on", "starts_at", "pk")
+    }
+    if not rounds:
+        return []
+    taken: dict[int, list[Round]] = defaultdict(list)  # person pk → their rounds, in order
+    people = {}
+    for invitation in Invitation.objects.filter(round_id__in=rounds).select_related("person"):
+        people[invitation.person_id] = invitation.person
+        taken[invitation.person_id].append(rounds[invitation.round_id])
+    for round_ in rounds.values():
+        people[round_.manager_id] = round_.manager
+        taken[round_.manager_id].append(round_)
+    roles: dict[int, set[str]] = defaultdict(set)
+    for person_id, role in RoleAssignment.objects.filter(
+        Q(unit__isnull=True) | Q(unit__is_active=True), person_id__in=people
+    ).values_list("person_id", "role"):
+        roles[person_id].add(role)
+    already = set(campaign.invitees.exclude(person=None).values_list("person_id", flat=True))
+    order = list(Concept.Kind.values)
+
+    created = []
+    for person_id, person in people.items():
+        if person_id in already or not person.is_active:
+            continue
+        their_rounds = sorted(
+            set(taken[person_id]), key=lambda r: (r.held_on or r.starts_at.date(), r.pk)
+        )
+        latest = their_rounds[-1]
+        if any(round_.manager_id == person_id for round_ in their_rounds):
+            group = RoleGroup.MANAGER
+        else:
+            group = role_group_of(person, latest, roles=roles[person_id])
+        if group not in campaign.role_groups:
+            continue
+        kinds = {round_.concept.kind for round_ in their_rounds}
+        created.append(
+            CampaignInvitee(
+                campaign=campaign,
+                person=person,
+                language=person.preferred_language,
+                unit_id=person.unit_id or latest.unit_id,
+                preset_concepts=[kind for kind in order if kind in kinds],
+                source_round=latest,
+                role_group=group,
+            )
+        )
+    return CampaignInvitee.objects.bulk_create(created)
