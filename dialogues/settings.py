@@ -282,6 +282,14 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Per-process memory is enough for the short-lived counters kept here (guessing answer links).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dialogues",
+    }
+}
+
 # Dialogue rounds: how often each concept is due, and when a step counts as overdue.
 ROUNDS_WELLBEING_EVERY_MONTHS = envint("DIALOGUES_WELLBEING_EVERY_MONTHS", 24)
 ROUNDS_LEADERSHIP_EVERY_MONTHS = envint("DIALOGUES_LEADERSHIP_EVERY_MONTHS", 12)

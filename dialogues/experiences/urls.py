@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dialogues.experiences import views
+from dialogues.experiences import views, views_answering
 
 app_name = "experiences"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("guide/sections/<int:pk>/questions/add/", views.question_add, name="question_add"),
     path("guide/questions/<int:pk>/edit/", views.question_edit, name="question_edit"),
     path("guide/questions/<int:pk>/move/", views.question_move, name="question_move"),
+    # The thank-you page first: "thanks" would otherwise be read as a token.
+    path("answer/thanks/", views_answering.answer_done, name="answer_done"),
+    path("answer/<str:token>/", views_answering.answer, name="answer"),
 ]

@@ -184,6 +184,7 @@ def _seed_rows(transactional_db):
     for migration in (
         "dialogues.concepts.migrations.0002_seed_concepts",
         "dialogues.common.migrations.0002_seed_accessibility_statement",
+        "dialogues.experiences.migrations.0002_seed_guide",
     ):
         import_module(migration).seed(django_apps, None)
 

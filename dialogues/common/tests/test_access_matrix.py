@@ -82,6 +82,9 @@ EXPECTED = {
     "experiences:question_add": HR_ADMIN,
     "experiences:question_edit": HR_ADMIN,
     "experiences:question_move": HR_ADMIN,
+    # The respondent's questionnaire through a personal link, and its thank-you page.
+    "experiences:answer": EVERYONE,
+    "experiences:answer_done": EVERYONE,
     "organisation:units": SIGNED_IN,
     "organisation:unit": SEES_SECTION,
     "organisation:people": SEES_PEOPLE,
@@ -183,6 +186,11 @@ def url_for(name, org):
             "rounds:board": org.section.pk,
         }.get(name, round_.pk)
         return reverse(name, kwargs={"pk": pk})
+    if name == "experiences:answer":
+        from dialogues.experiences.tests.factories import open_test_campaign
+
+        _campaign, tokens = open_test_campaign(org)
+        return reverse(name, kwargs={"token": tokens[0]})
     if name in EXPERIENCES_OBJECT_URLS:
         from dialogues.experiences.models import Question, Section
 

@@ -84,3 +84,14 @@ def test_the_production_settings_pass_the_deployment_checks(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_a_refused_form_explains_itself_on_a_page_the_csp_allows():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("accounts:login"), {})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "The form could not be sent" in html
+    assert "<style" not in html

@@ -1,0 +1,173 @@
+"""The respondent's questionnaire, opened through the personal link (no log-in).
+
+The token is only ever in the URL path: never in a form field, never logged. Every response
+here is sent with ``Referrer-Policy: same-origin`` and ``Cache-Control: no-store``.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dialogues.experiences.domain.anonymity import token_hash
+from dialogues.experiences.domain.answering import (
+    AnswersInvalid,
+    LinkExpired,
+    LinkForged,
+    LinkRefused,
+    find_invitee,
+    load_draft,
+    save_draft,
+    submit,
+)
+from dialogues.experiences.forms_answering import AnswerForm
+from dialogues.experiences.models import CampaignInvitee
+
+# Guessing links: at most this many invalid tokens per client address in the window.
+GUESS_LIMIT = 20
+GUESS_WINDOW_SECONDS = 10 * 60
+SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+def private(view):
+    """No referrer leaves the page (the URL holds the token) and nothing is cached."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "same-origin"
+        add_never_cache_headers(response)
+        # Django logs every 4xx/5xx with the path ("Not Found: /…/<token>/"); the path holds
+        # the personal link, so these responses are marked as logged already.
+        if response.status_code >= 400:
+            response._has_been_logged = True
+        return response
+
+    return wrapped
+
+
+def _use_language(request, language: str | None) -> None:
+    if language in SUPPORTED_LANGUAGES:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+def _guess_key(request) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    return "answer-guess:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def _count_guess(request) -> int:
+    key = _guess_key(request)
+    cache.add(key, 0, GUESS_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, GUESS_WINDOW_SECONDS)
+        return 1
+
+
+def _refused(request, token: str, refusal: LinkRefused):
+    if isinstance(refusal, LinkForged):
+        if _count_guess(request) > GUESS_LIMIT:
+            return render(
+                request, "experiences/answer_refused.html", {"reason": "limited"}, status=429
+            )
+        return render(request, "experiences/answer_refused.html", {"reason": "forged"}, status=404)
+    # A real link: speak the invitee's language.
+    language = (
+        CampaignInvitee.objects.filter(token_hash=token_hash(token))
+        .values_list("language", flat=True)
+        .first()
+    )
+    _use_language(request, language)
+    context = {"reason": "used"}
+    if isinstance(refusal, LinkExpired):
+        context = {
+            "reason": "not_yet" if refusal.not_yet else "closed",
+            "campaign": refusal.campaign,
+        }
+    return render(request, "experiences/answer_refused.html", context, status=410)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@private
+@require_http_methods(["GET", "POST"])
+def answer(request, token):
+    try:
+        invitee = find_invitee(token)
+    except LinkRefused as refusal:
+        return _refused(request, token, refusal)
+    _use_language(request, invitee.language)
+    campaign = invitee.campaign
+    url = request.path
+    context = {"campaign": campaign}
+
+    if request.method == "GET":
+        answers, concepts = load_draft(invitee)
+        form = AnswerForm(campaign, url, answers=answers, concepts=concepts)
+        return render(request, "experiences/answer.html", context | {"form": form})
+
+    form = AnswerForm(campaign, url, data=request.POST)
+    if "submit" in request.POST:
+        form.is_valid()
+        if not form.errors:
+            try:
+                submit(invitee, form.answers, form.chosen)
+            except AnswersInvalid as invalid:
+                for (concept, question_id), message in invalid.errors.items():
+                    form.add_error(form.field_for(concept, question_id), message)
+            except LinkRefused as refusal:
+                return _refused(request, token, refusal)
+            except DatabaseError:
+                context["not_saved"] = True
+                return render(
+                    request, "experiences/answer.html", context | {"form": form}, status=503
+                )
+            else:
+                done = reverse("experiences:answer_done")
+                return redirect(f"{done}?language={invitee.language}")
+        return render(request, "experiences/answer.html", context | {"form": form})
+
+    # Anything else keeps a draft: the button, the autosave, a changed answer or concept.
+    try:
+        save_draft(invitee, form.answers, form.chosen)
+        saved = True
+    except LinkRefused as refusal:
+        return _refused(request, token, refusal)
+    except DatabaseError:
+        saved = False
+    context |= {"form": form, "saved": saved}
+    refresh = request.POST.get("refresh", "")
+    if _is_htmx(request):
+        if "autosave" in request.POST:
+            return render(request, "experiences/answer.html#status", context)
+        if refresh in form.chosen:
+            block = next(block for block in form.blocks if block["kind"] == refresh)
+            return render(request, "experiences/answer.html#concept", context | {"block": block})
+        return render(request, "experiences/answer.html#questions", context)
+    if "save" in request.POST and saved:
+        messages.success(
+            request,
+            _("Your answers are saved. Open the same link again to continue."),
+        )
+        return redirect(url)
+    return render(request, "experiences/answer.html", context)
+
+
+@private
+def answer_done(request):
+    _use_language(request, request.GET.get("language"))
+    return render(request, "experiences/answer_done.html")
