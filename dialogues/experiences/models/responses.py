@@ -50,17 +50,13 @@ class Draft(models.Model):
         return f"draft for {self.campaign}"
 
 
-class PendingResponse(models.Model):
-    """One concept's submitted answers, waiting for the mixer (``domain.mixing.mix``).
+class ReportedAnswers(models.Model):
+    """What a stored answer carries besides its campaign: a concept and a reporting group.
 
-    The answers stay JSON here (``{question id: {"choice": ..., "text": ...}}``): a submission
-    is then one INSERT per concept, and only the mixer, in its batch, writes ``Answer`` rows.
+    A random key and nothing that points to a person, an invitation or a time.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    campaign = models.ForeignKey(
-        "experiences.Campaign", on_delete=models.CASCADE, related_name="pending_responses"
-    )
     concept = models.CharField(_("concept"), max_length=20, choices=concept_choices)
     reporting_unit = models.ForeignKey(
         "organisation.Unit",
@@ -70,6 +66,21 @@ class PendingResponse(models.Model):
     )
     reporting_role_group = models.CharField(
         _("reporting role group"), max_length=16, choices=REPORTING_ROLE_GROUP_CHOICES
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PendingResponse(ReportedAnswers):
+    """One concept's submitted answers, waiting for the mixer (``domain.mixing.mix``).
+
+    The answers stay JSON here (``{question id: {"choice": ..., "text": ...}}``): a submission
+    is then one INSERT per concept, and only the mixer, in its batch, writes ``Answer`` rows.
+    """
+
+    campaign = models.ForeignKey(
+        "experiences.Campaign", on_delete=models.CASCADE, related_name="pending_responses"
     )
     answers = models.JSONField(default=dict)
 
@@ -81,7 +92,7 @@ class PendingResponse(models.Model):
         return f"{self.campaign}: {self.concept} (pending)"
 
 
-class Response(models.Model):
+class Response(ReportedAnswers):
     """One concept's answers from a questionnaire or a group interview, after mixing.
 
     No date: a response belongs to its campaign, whose close date is the only date it has.
@@ -91,19 +102,8 @@ class Response(models.Model):
         QUESTIONNAIRE = "questionnaire", _("Questionnaire")
         INTERVIEW = "interview", _("Group interview")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     campaign = models.ForeignKey(
         "experiences.Campaign", on_delete=models.PROTECT, related_name="responses"
-    )
-    concept = models.CharField(_("concept"), max_length=20, choices=concept_choices)
-    reporting_unit = models.ForeignKey(
-        "organisation.Unit",
-        verbose_name=_("reporting unit"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reporting_role_group = models.CharField(
-        _("reporting role group"), max_length=16, choices=REPORTING_ROLE_GROUP_CHOICES
     )
     source = models.CharField(
         _("source"), max_length=16, choices=Source.choices, default=Source.QUESTIONNAIRE
