@@ -265,6 +265,9 @@ else:
     }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if TESTING:
+    # The tests run a task where it is enqueued; the worker itself is django-tasks-db's.
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # An HR export of a large organisation is a few MB; refuse anything far beyond that.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -276,19 +279,39 @@ ORGANISATION_IMPORT_MAX_BYTES = envint("DIALOGUES_IMPORT_MAX_BYTES", 20 * 1024 *
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The questionnaire's URL holds the personal link: never let it reach a log line.
+    "filters": {"hide_answer_links": {"()": "dialogues.experiences.logs.HideAnswerLinks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["hide_answer_links"]}
+    },
     "root": {"handlers": ["console"], "level": env("DIALOGUES_LOG_LEVEL", "INFO")},
     # django-axes reports every log-in and log-out at INFO; failures come at WARNING.
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Per-process memory is enough for the short-lived counters kept here (guessing answer links).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "dialogues",
+# The counters kept here (guessing answer links) must be shared by every gunicorn worker:
+# Redis when DIALOGUES_REDIS_URL is given, else files in var/; per-process memory in tests.
+if env("DIALOGUES_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("DIALOGUES_REDIS_URL"),
+        }
     }
-}
+elif TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dialogues",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # Dialogue rounds: how often each concept is due, and when a step counts as overdue.
 ROUNDS_WELLBEING_EVERY_MONTHS = envint("DIALOGUES_WELLBEING_EVERY_MONTHS", 24)
@@ -302,3 +325,6 @@ ROUNDS_FOLLOWUP_DAYS_AFTER = envint("DIALOGUES_FOLLOWUP_DAYS_AFTER", 60)
 EXPERIENCES_COUNT_MINIMUM = envint("DIALOGUES_EXPERIENCES_COUNT_MINIMUM", 5)
 EXPERIENCES_COMMENT_MINIMUM = envint("DIALOGUES_EXPERIENCES_COMMENT_MINIMUM", 10)
 EXPERIENCES_SENSITIVE_MINIMUM = envint("DIALOGUES_EXPERIENCES_SENSITIVE_MINIMUM", 20)
+# Submitted answers wait until this many can be mixed together (never fewer than the counts
+# minimum); the hourly job and the close mix smaller remainders (docs/anonymity.md).
+EXPERIENCES_MIX_BATCH = envint("DIALOGUES_EXPERIENCES_MIX_BATCH", 50)

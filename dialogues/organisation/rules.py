@@ -31,6 +31,11 @@ def is_hr_admin(user) -> bool:
 
 
 @rules.predicate
+def is_hr_partner(user) -> bool:
+    return bool(user.is_authenticated and user.has_role(Role.HR_PARTNER))
+
+
+@rules.predicate
 def sees_people(user) -> bool:
     return bool(user.is_authenticated and _scopes(user, PEOPLE_ROLES))
 
@@ -63,6 +68,11 @@ rules.add_perm("organisation.view_person", is_hr_admin | person_in_scope)
 rules.add_perm("organisation.import_people", is_hr_admin)
 rules.add_perm("concepts.edit_concepts", is_hr_admin)
 rules.add_perm("experiences.edit_guide", is_hr_admin)
+# Campaigns are run by HR administrators; HR partners follow them and record group interviews
+# (in the units they partner, see ``visible_units``).
+rules.add_perm("experiences.view_campaigns", is_hr_admin | is_hr_partner)
+rules.add_perm("experiences.manage_campaigns", is_hr_admin)
+rules.add_perm("experiences.record_interview", is_hr_admin | is_hr_partner)
 rules.add_perm("common.edit_accessibility_statement", is_hr_admin)
 
 
@@ -95,6 +105,16 @@ def visible_people(user) -> QuerySet[Person]:
     return people.filter(
         _lineage_filter(_scopes(user, PEOPLE_ROLES), "unit__lineage") | Q(pk=user.pk)
     )
+
+
+def interview_units(user) -> QuerySet[Unit]:
+    """The units whose group interviews the person may record (``experiences.record_interview``)."""
+    units = Unit.objects.active()
+    if is_hr_admin(user):
+        return units
+    if not user.is_authenticated:
+        return units.none()
+    return units.filter(_lineage_filter(_scopes(user, {Role.HR_PARTNER}), "lineage"))
 
 
 # ---------------------------------------------------------------------------------------

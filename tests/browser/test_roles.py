@@ -42,6 +42,7 @@ HEADINGS = {
     "/rounds/": "Dialogue rounds",
     "/organisation/": "Organisation",
     "/organisation/people/": "People",
+    "/experiences/campaigns/": "Experience campaigns",
     "/organisation/imports/": "Import the organisation",
     "/accounts/profile/": "Your profile",
 }
@@ -49,6 +50,8 @@ HEADINGS = {
 
 def expected_nav(role: str, name: str) -> list[str]:
     labels = ["Overview", "The concepts", "Dialogue rounds", "Organisation"]
+    if role in {"hr_partner", "hr_admin"}:
+        labels.append("Experiences")
     if role in SEES_PEOPLE:
         labels.append("People")
     if role in HR_ADMIN:
@@ -61,6 +64,8 @@ def guarded_pages(org) -> list[tuple[str, set[str]]]:
     return [
         ("/organisation/imports/", HR_ADMIN),
         ("/organisation/people/", SEES_PEOPLE),
+        ("/experiences/campaigns/", {"hr_partner", "hr_admin"}),
+        ("/experiences/campaigns/new/", HR_ADMIN),
         ("/concepts/wellbeing/edit/", HR_ADMIN),
         ("/accessibility/edit/", HR_ADMIN),
         (f"/organisation/units/{org.other_department.pk}/", SEES_OTHER_DEPARTMENT),

@@ -30,6 +30,7 @@ ROLES = [
 SIGNED_IN = set(ROLES) - {ANONYMOUS}
 EVERYONE = set(ROLES)
 HR_ADMIN = {"hr_admin"}
+HR = {"hr_partner", "hr_admin"}
 # Who may open the section S and the employee in it (see SmallOrganisation in conftest.py).
 SEES_SECTION = {
     "employee",
@@ -83,6 +84,17 @@ EXPECTED = {
     "experiences:question_edit": HR_ADMIN,
     "experiences:question_move": HR_ADMIN,
     # The respondent's questionnaire through a personal link, and its thank-you page.
+    "experiences:campaigns": HR,
+    "experiences:campaign": HR,
+    "experiences:campaign_create": HR_ADMIN,
+    "experiences:campaign_edit": HR_ADMIN,
+    "experiences:campaign_invite_rounds": HR_ADMIN,
+    "experiences:campaign_invite_list": HR_ADMIN,
+    "experiences:campaign_remove_invitees": HR_ADMIN,
+    "experiences:campaign_open": HR_ADMIN,
+    "experiences:campaign_send": HR_ADMIN,
+    "experiences:campaign_close": HR_ADMIN,
+    "experiences:campaign_interview": HR,
     "experiences:answer": EVERYONE,
     "experiences:answer_done": EVERYONE,
     "organisation:units": SIGNED_IN,
@@ -191,6 +203,14 @@ def url_for(name, org):
 
         _campaign, tokens = open_test_campaign(org)
         return reverse(name, kwargs={"token": tokens[0]})
+    if name.startswith("experiences:campaign") and name not in (
+        "experiences:campaigns",
+        "experiences:campaign_create",
+    ):
+        from dialogues.experiences.tests.factories import open_test_campaign
+
+        campaign, _tokens = open_test_campaign(org)
+        return reverse(name, kwargs={"pk": campaign.pk})
     if name in EXPERIENCES_OBJECT_URLS:
         from dialogues.experiences.models import Question, Section
 

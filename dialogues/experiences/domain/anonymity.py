@@ -3,12 +3,11 @@
 - ``role_group_of``: the role group a person answers in.
 - ``reporting_groups``: the coarse (unit, role group) each invitee's answer will be stored under,
   so that every group holds at least the counts minimum of invitees.
-- ``new_token`` / ``token_hash``: the personal link's secret and the only form of it we store.
+- ``token_hash``: the only form of a personal link's secret that is stored (``domain.links``).
 - ``open_campaign`` / ``invitees_from_rounds``: a campaign's invitees and its opening.
 """
 
 import hashlib
-import secrets
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
@@ -30,7 +29,6 @@ __all__ = [
     "RoleGroup",
     "TooFewInvitees",
     "invitees_from_rounds",
-    "new_token",
     "open_campaign",
     "reporting_groups",
     "role_group_of",
@@ -183,11 +181,6 @@ def reporting_groups(
 # --- tokens --------------------------------------------------------------------------------------
 
 
-def new_token() -> str:
-    """A personal link's secret: 256 random bits, URL-safe."""
-    return secrets.token_urlsafe(32)
-
-
 def token_hash(token: str) -> str:
     """The only form of a token that is stored: its SHA-256, in hex."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -205,11 +198,12 @@ def _units_with_parents() -> dict[int, Unit]:
 
 
 def open_campaign(campaign: Campaign, invitees: Iterable[CampaignInvitee] = ()) -> dict[int, str]:
-    """Open a draft campaign: reporting groups and a fresh token for every invitee.
+    """Open a draft campaign: reporting groups and a personal link for every invitee.
 
     ``invitees`` not saved yet are added to the campaign first; the groups are computed over all
-    of the campaign's invitees. Returns ``{invitee pk: token}`` for the e-mails: the tokens are
-    stored nowhere, only their hashes. All or nothing, in one transaction.
+    of the campaign's invitees. Returns ``{invitee pk: token}``: the tokens are stored nowhere,
+    only their hashes (``domain.links`` derives them again for the e-mails). All or nothing, in
+    one transaction. Sending the invitations is a separate step (``domain.mailing``).
     """
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -232,15 +226,17 @@ def open_campaign(campaign: Campaign, invitees: Iterable[CampaignInvitee] = ()) 
         groups = reporting_groups(
             [(row.pk, units[row.unit_id], row.role_group) for row in rows], locked.count_minimum
         )
+        from dialogues.experiences.domain.links import assign_link
+
         tokens: dict[int, str] = {}
         for row in rows:
             unit, group = groups[row.pk]
-            token = new_token()
             row.reporting_unit, row.reporting_role_group = unit, group
-            row.token_hash = token_hash(token)
-            tokens[row.pk] = token
+            tokens[row.pk] = assign_link(row)
         CampaignInvitee.objects.bulk_update(
-            rows, ["reporting_unit", "reporting_role_group", "token_hash"], batch_size=1000
+            rows,
+            ["reporting_unit", "reporting_role_group", "token_hash", "link_salt"],
+            batch_size=1000,
         )
         locked.status = Campaign.Status.OPEN
         locked.save(update_fields=["status"])

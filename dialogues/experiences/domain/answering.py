@@ -224,8 +224,8 @@ def submit(invitee: CampaignInvitee, answers: Mapping, concepts: Iterable[str]) 
 
     One transaction: a ``PendingResponse`` per concept answered, the draft deleted, the invitee
     marked answered. The invitee row is locked first, so a second submit through the same link
-    waits and is then refused (``LinkUsed``). After the commit the mixer runs if enough
-    responses are waiting.
+    waits and is then refused (``LinkUsed``). After the commit the mixer runs if a full batch
+    is waiting (``mix_after_submit``).
     """
     cleaned = validate(invitee.campaign, answers, concepts)
     with transaction.atomic():
@@ -249,9 +249,9 @@ def submit(invitee: CampaignInvitee, answers: Mapping, concepts: Iterable[str]) 
         CampaignInvitee.objects.filter(pk=locked.pk).update(answered=True)
     invitee.answered = True
 
-    from dialogues.experiences.domain.mixing import mix
+    from dialogues.experiences.domain.mixing import mix_after_submit
 
-    mix(invitee.campaign)
+    mix_after_submit(invitee.campaign)
     return len(cleaned)
 
 

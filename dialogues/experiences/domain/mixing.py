@@ -8,6 +8,7 @@ that on PostgreSQL neither the order of the rows, their ids, nor the transaction
 import secrets
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from dialogues.experiences.models import (
     Response,
 )
 
-__all__ = ["close_campaign", "mix", "write_responses"]
+__all__ = ["close_campaign", "mix", "mix_after_submit", "mix_open_campaigns", "write_responses"]
 
 
 def write_responses(responses: Sequence[Response], answers: Sequence[dict]) -> list[Response]:
@@ -74,6 +75,26 @@ def mix(campaign: Campaign, force: bool = False) -> int:
         )
         PendingResponse.objects.filter(pk__in=[row.pk for row in pending]).delete()
     return len(pending)
+
+
+def mix_after_submit(campaign: Campaign) -> int:
+    """Mix once a full batch waits (``EXPERIENCES_MIX_BATCH``, never below the minimum).
+
+    A batch touches every invitee row of the campaign, so mixing after every few submissions
+    would make each submission pay for the whole campaign; larger batches also hide more.
+    """
+    batch = max(campaign.count_minimum, settings.EXPERIENCES_MIX_BATCH)
+    if PendingResponse.objects.filter(campaign_id=campaign.pk).count() < batch:
+        return 0
+    return mix(campaign)
+
+
+def mix_open_campaigns() -> int:
+    """The periodic mixer (run with the reminders): every open campaign with enough waiting."""
+    moved = 0
+    for campaign in Campaign.objects.filter(status=Campaign.Status.OPEN):
+        moved += mix(campaign)
+    return moved
 
 
 def close_campaign(campaign: Campaign) -> int:

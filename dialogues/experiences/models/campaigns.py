@@ -71,6 +71,14 @@ class Campaign(models.Model):
     closes_on = models.DateField(_("closes on"))
     invitation_text_da = models.TextField(_("invitation text (Danish)"), blank=True)
     invitation_text_en = models.TextField(_("invitation text (English)"), blank=True)
+    reminder_limit = models.PositiveSmallIntegerField(
+        _("reminders at most"),
+        default=2,
+        help_text=_("Reminders go only to those who have not answered."),
+    )
+    reminder_interval_days = models.PositiveSmallIntegerField(
+        _("days between reminders"), default=7
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -137,6 +145,8 @@ class Campaign(models.Model):
             value = getattr(self, field)
             if value is not None and value < floor:
                 errors[field] = _("At least %(minimum)d.") % {"minimum": floor}
+        if self.reminder_interval_days is not None and self.reminder_interval_days < 1:
+            errors["reminder_interval_days"] = _("At least %(minimum)d.") % {"minimum": 1}
         if errors:
             raise ValidationError(errors)
 
@@ -194,8 +204,12 @@ class CampaignInvitee(models.Model):
     reporting_role_group = models.CharField(
         _("reporting role group"), max_length=16, choices=REPORTING_ROLE_GROUP_CHOICES, blank=True
     )
-    # SHA-256 (hex) of the link's token; the token itself is only ever in the e-mail.
+    # SHA-256 (hex) of the link's token; the token itself is only ever in the e-mail. It is
+    # derived from the secret key and this random salt, so a reminder can repeat the same link
+    # without the link being stored (domain/links.py).
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    link_salt = models.CharField(max_length=32, blank=True, editable=False)
+    invited_on = models.DateField(_("invited on"), null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     last_reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
     # No date on purpose: a time of answering could be joined to a response.

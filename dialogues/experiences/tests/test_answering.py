@@ -173,7 +173,8 @@ def test_answers_to_hidden_follow_ups_are_dropped(opened):
     assert stored == [["6"], ["6", "7"]]  # "yes" hides the follow-up; its answer is dropped
 
 
-def test_the_mixer_waits_for_the_minimum_and_closing_moves_the_rest(opened):
+def test_the_mixer_waits_for_a_batch_and_closing_moves_the_rest(opened, settings):
+    settings.EXPERIENCES_MIX_BATCH = 3  # never below the campaign's minimum of 5
     campaign, tokens = opened
     for token in tokens[:4]:
         submit(find_invitee(token), {"wellbeing": {"1": "fine"}}, ["wellbeing"])

@@ -229,7 +229,8 @@ def test_the_command_fails_when_a_message_could_not_be_sent(overdue, settings):
         call_command("send_reminders", stdout=StringIO(), stderr=StringIO())
 
 
-def test_the_command_can_hand_the_job_to_the_task_worker(overdue):
+def test_the_command_can_hand_the_job_to_the_task_worker(overdue, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     out = StringIO()
     call_command("send_reminders", "--enqueue", stdout=out)
     assert out.getvalue().startswith("Enqueued as task ")
