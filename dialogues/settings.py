@@ -40,6 +40,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Earlier keys, after a rotation: sessions and the campaigns' personal links stay valid.
+SECRET_KEY_FALLBACKS = envlist("DIALOGUES_SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = envlist("DIALOGUES_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("DIALOGUES_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("DIALOGUES_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
