@@ -13,3 +13,5 @@ urlpatterns = [
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler500 = "dialogues.common.errors.server_error"
