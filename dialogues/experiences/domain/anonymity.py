@@ -95,18 +95,18 @@ def reporting_groups(
 
     Units need only ``pk`` and ``parent`` (None at a root); keys must be distinct. No database:
     pass units whose parents are already loaded. The rule, unit by unit, deepest first, where a
-    unit's *pool* is its own invitees plus any sent up from below:
+    unit's *pool* holds, per role group, its own invitees plus any sent up from below:
 
-    1. every role group of the pool has at least ``minimum``: each is its own group;
-    2. otherwise, if the whole pool has at least ``minimum``: one group, (unit, "all") — a unit
-       never mixes "all" with specific role groups, so no group is "all minus the others";
-    3. otherwise the *whole* pool goes up to the parent (never a part of it, so no remainder
-       is left behind that could be derived by subtraction), keeping its role groups there;
-    4. at a root whose pool is still short, whole units already decided below are pulled back
-       into it, smallest first, until it reaches the minimum; if even the root's whole tree is
-       short, ``TooFewInvitees``.
+    1. every role group of the pool with at least ``minimum`` stays here as its own group;
+    2. each smaller role group goes up to the parent *whole*, keeping its role group, and joins
+       the parent's pool of that role group (a section's one manager joins the department's
+       managers; the section's employees keep their section);
+    3. at a root, the role groups still too small are merged into one (root, "all") group; if
+       that is under ``minimum``, whole groups already decided are pulled into it, smallest
+       (then shallowest) first; if even the root's whole tree is short, ``TooFewInvitees``.
 
-    The groups partition the invitees and an answer carries only its group, so anything a
+    The groups partition the invitees, every group has at least ``minimum``, and a (unit, role
+    group) of invitees always travels whole. An answer carries only its group, so anything a
     summary can count is a sum of whole groups, and the difference of two such sums is again a
     sum of whole groups, each of at least ``minimum``.
     """
@@ -141,40 +141,42 @@ def reporting_groups(
             root = member if root is None else root
             root_of[member] = root
 
-    kept: dict[Any, dict[str, list]] = {}
+    kept: dict[tuple[Any, str], list] = {}
     for pk in sorted(units, key=lambda pk: (-depth[pk], str(pk))):
         groups = pool.pop(pk, None)
         if not groups:
             continue
-        total = sum(len(keys) for keys in groups.values())
-        if total < minimum and parent_of[pk] is not None:
+        small = {}
+        for group, keys in groups.items():
+            if len(keys) >= minimum:
+                kept[(pk, group)] = keys
+            else:
+                small[group] = keys
+        if not small:
+            continue
+        if parent_of[pk] is not None:
             above = pool[parent_of[pk]]
-            for group, keys in groups.items():
+            for group, keys in small.items():
                 above[group].extend(keys)
             continue
-        if total < minimum:  # a root: pull whole units back up from its tree
-            below = sorted(
-                (other for other in kept if root_of[other] == pk),
-                key=lambda other: (sum(map(len, kept[other].values())), -depth[other], str(other)),
-            )
-            for other in below:
-                if total >= minimum:
-                    break
-                for group, keys in kept.pop(other).items():
-                    groups[group].extend(keys)
-                    total += len(keys)
-            if total < minimum:
-                raise TooFewInvitees(units[pk], total, minimum)
-        if all(len(keys) >= minimum for keys in groups.values()):
-            kept[pk] = dict(groups)
-        else:
-            kept[pk] = {ALL_ROLE_GROUPS: [key for keys in groups.values() for key in keys]}
+        merged = [key for keys in small.values() for key in keys]
+        below = sorted(
+            (cell for cell in kept if root_of[cell[0]] == pk),
+            # Smallest first; of equal size, the shallowest, so deeper detail survives.
+            key=lambda cell: (len(kept[cell]), depth[cell[0]], str(cell)),
+        )
+        for cell in below:
+            if len(merged) >= minimum:
+                break
+            merged.extend(kept.pop(cell))
+        if len(merged) < minimum:
+            raise TooFewInvitees(units[pk], len(merged), minimum)
+        kept[(pk, ALL_ROLE_GROUPS)] = merged
 
     result: dict[Hashable, tuple[Any, str]] = {}
-    for pk, groups in kept.items():
-        for group, keys in groups.items():
-            for key in keys:
-                result[key] = (units[pk], group)
+    for (pk, group), keys in kept.items():
+        for key in keys:
+            result[key] = (units[pk], group)
     return result
 
 

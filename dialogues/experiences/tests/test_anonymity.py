@@ -84,28 +84,20 @@ def test_every_group_reaches_the_minimum_and_only_coarsens(case):
         reporting_unit, reporting_group = result[key]
         assert reporting_unit in list(unit.ancestors())  # the own unit or one above it
         assert reporting_group in (group, ALL_ROLE_GROUPS)
-    groups_per_unit = defaultdict(set)
-    for reporting_unit, group in result.values():
-        groups_per_unit[reporting_unit.pk].add(group)
-    for groups in groups_per_unit.values():  # "all" never next to a specific role group
-        assert groups == {ALL_ROLE_GROUPS} or ALL_ROLE_GROUPS not in groups
 
 
 @settings(max_examples=100, deadline=None)
 @given(organisations())
-def test_a_unit_that_sends_its_invitees_up_keeps_none_of_them(case):
-    """No remainder by subtraction: an invitee's unit either reports all of its own pool or none."""
+def test_the_invitees_of_a_unit_and_role_group_always_travel_together(case):
+    """No remainder by subtraction: a (unit, role group) of invitees is never split."""
     units, invitees, minimum = case
     if len(invitees) < minimum:
         return
     result = reporting_groups(invitees, minimum)
-    reported_at = defaultdict(set)
-    for key, unit, _group in invitees:
-        reported_at[unit.pk].add(result[key][0].pk)
-    for key, unit, _group in invitees:
-        if result[key][0] is unit:
-            # Whoever stays at their own unit, stays with everyone of that unit.
-            assert reported_at[unit.pk] == {unit.pk}
+    reported_as = defaultdict(set)
+    for key, unit, group in invitees:
+        reported_as[(unit.pk, group)].add((result[key][0].pk, result[key][1]))
+    assert all(len(groups) == 1 for groups in reported_as.values())
 
 
 def test_groups_that_are_big_enough_stay_apart():
@@ -116,15 +108,26 @@ def test_groups_that_are_big_enough_stay_apart():
     assert sizes(result) == {(2, "employee"): 6, (2, "manager"): 5, (1, "employee"): 5}
 
 
-def test_a_small_role_group_merges_the_whole_unit_into_all():
+def test_a_small_role_group_goes_up_alone_and_the_others_keep_their_unit():
     units = tree([None, 0])
     cells = {(1, "employee"): 10, (1, "manager"): 5, (1, "representative"): 2, (0, "hr"): 5}
     result = reporting_groups(invitees_of(units, cells), 5)
-    # Not (employee 10, manager 5, all 2): "all" would then be 17 minus the others.
-    assert sizes(result) == {(2, ALL_ROLE_GROUPS): 17, (1, "hr"): 5}
+    # The two representatives reach the root, still too few: the root's smallest group (HR,
+    # shallower than the section's managers) joins them as "all".
+    assert sizes(result) == {(2, "employee"): 10, (2, "manager"): 5, (1, ALL_ROLE_GROUPS): 7}
 
 
-def test_a_small_unit_sends_all_its_invitees_to_the_parent():
+def test_the_managers_of_small_sections_meet_in_their_department():
+    units = tree([None, 0, 1, 1, 1, 1, 1])  # root ─ department ─ five sections
+    cells = {(section, "employee"): 8 for section in range(2, 7)}
+    cells |= {(section, "manager"): 1 for section in range(2, 7)}
+    cells[(0, "hr")] = 5
+    result = reporting_groups(invitees_of(units, cells), 5)
+    expected = {(section + 1, "employee"): 8 for section in range(2, 7)}
+    assert sizes(result) == expected | {(2, "manager"): 5, (1, "hr"): 5}
+
+
+def test_a_small_unit_sends_its_role_groups_to_the_parent():
     units = tree([None, 0, 1, 1])  # root ─ department ─ two sections
     cells = {
         (2, "employee"): 3,  # too small: goes up to the department
@@ -134,8 +137,9 @@ def test_a_small_unit_sends_all_its_invitees_to_the_parent():
         (0, "hr"): 5,
     }
     result = reporting_groups(invitees_of(units, cells), 5)
-    # The department's pool: its own 5 and the section's 3; the representative is under 5.
-    assert sizes(result) == {(4, "employee"): 7, (2, ALL_ROLE_GROUPS): 8, (1, "hr"): 5}
+    # The department's employees: its own 4 and the section's 3. The representative reaches
+    # the root alone, where HR joins them as "all".
+    assert sizes(result) == {(4, "employee"): 7, (2, "employee"): 7, (1, ALL_ROLE_GROUPS): 6}
 
 
 def test_groups_sent_up_keep_their_role_groups_when_the_parent_can():

@@ -133,10 +133,12 @@ def test_opening_stores_reporting_groups_and_token_hashes(campaign, org):
     rows = {row.pk: row for row in CampaignInvitee.objects.filter(campaign=campaign)}
     assert set(tokens) == set(rows)
     groups = {row.email: (row.reporting_unit, row.reporting_role_group) for row in rows.values()}
-    assert groups["p0@example.org"] == (org.section, ALL_ROLE_GROUPS)  # 6 + 2 managers
-    assert groups["m0@example.org"] == (org.section, ALL_ROLE_GROUPS)
-    assert groups["s0@example.org"] == (org.department, RoleGroup.EMPLOYEE)  # 3 sent up + 3
-    assert groups["d0@example.org"] == (org.department, RoleGroup.EMPLOYEE)
+    assert groups["p0@example.org"] == (org.section, RoleGroup.EMPLOYEE)  # 6 stay
+    # The 2 managers go up alone, to the university, still too few: the smallest group there,
+    # the department's employees (3 of its own and 3 sent up from S2), joins them as "all".
+    assert groups["m0@example.org"] == (org.university, ALL_ROLE_GROUPS)
+    assert groups["s0@example.org"] == (org.university, ALL_ROLE_GROUPS)
+    assert groups["d0@example.org"] == (org.university, ALL_ROLE_GROUPS)
     for pk, token in tokens.items():
         assert len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) * 8 >= 128
         assert rows[pk].token_hash == token_hash(token)
