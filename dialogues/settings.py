@@ -283,9 +283,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     # The questionnaire's URL holds the personal link: never let it reach a log line.
     "filters": {"hide_answer_links": {"()": "dialogues.experiences.logs.HideAnswerLinks"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["hide_answer_links"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_answer_links"]}},
     "root": {"handlers": ["console"], "level": env("DIALOGUES_LOG_LEVEL", "INFO")},
     # django-axes reports every log-in and log-out at INFO; failures come at WARNING.
     "loggers": {"axes": {"level": "WARNING"}},
