@@ -1,25 +1,41 @@
 """Load the demo organisation through the HR import: ``manage.py load_demo [--password P]``.
 
-Running it again changes nothing but the demo passwords.
+Then the demo rounds and experience campaigns. ``--full`` loads 2,000 people instead of 250, so
+that the closed experience campaign holds about 1,500 respondents' answers (the campaigns are
+made once, with the organisation as it is then). Running it again changes nothing but the demo
+passwords, and gives the fixed demo answer link back to a fresh invitee if it was used.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from dialogues.experiences.demo import create_demo_campaigns
 from dialogues.organisation.demo import DEMO_LOGINS, generate_organisation, to_csv
 from dialogues.organisation.importing import import_file, record_applied_import
 from dialogues.organisation.importing.progress import TqdmProgress
 from dialogues.organisation.models import Person
 from dialogues.rounds.demo import create_demo_rounds
 
+SMALL, FULL = 250, 2000
+
 
 class Command(BaseCommand):
-    help = "Import a made-up university (about 250 people) and set the demo log-ins' password."
+    help = (
+        "Import a made-up university (250 people, or 2,000 with --full), its dialogue rounds "
+        "and experience campaigns, and set the demo log-ins' password."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default="dialogues-demo")
-        parser.add_argument("--people", type=int, default=250)
+        parser.add_argument(
+            "--people", type=int, default=None, help=f"default {SMALL} ({FULL} with --full)"
+        )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help=f"{FULL} people: about 1,500 answers in the closed experience campaign",
+        )
         parser.add_argument("--seed", type=int, default=2025)
         parser.add_argument(
             "--force",
@@ -27,7 +43,11 @@ class Command(BaseCommand):
             help="load the demo even though the database holds people who are not in it",
         )
 
-    def handle(self, *args, password: str, people: int, seed: int, force: bool, **options):
+    def handle(self, *args, password: str, people, full: bool, seed: int, force: bool, **options):
+        if people is not None and full:
+            raise CommandError("Give either --people or --full.")
+        if people is None:
+            people = FULL if full else SMALL
         rows = generate_organisation(people=people, seed=seed)
         strangers = self._people_outside_the_demo(rows)
         if strangers and not force:
@@ -52,6 +72,7 @@ class Command(BaseCommand):
                 person.set_password(password)
             Person.objects.bulk_update(logins.values(), ["password"])
         rounds = create_demo_rounds()
+        campaigns = create_demo_campaigns(seed=seed)
         counts = result.summary["people"]["counts"]
         self.stdout.write(
             self.style.SUCCESS(
@@ -61,6 +82,8 @@ class Command(BaseCommand):
         )
         if rounds:
             self.stdout.write(f"Demo dialogue rounds: {len(rounds)}, in every state.")
+        for line in campaigns.lines():
+            self.stdout.write(line)
         self.stdout.write(f"Sign in with the password {password!r} as:")
         for email, name, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:<34} {role:<15} {name}")
