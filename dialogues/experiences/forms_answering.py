@@ -33,7 +33,10 @@ def _htmx(url: str, target: str, swap: str, **values) -> dict:
 
 def _textarea(url: str, rows: int) -> forms.Textarea:
     attrs = {"rows": rows, "maxlength": ANSWER_MAX_LENGTH}
-    attrs |= _htmx(url, "#answer-status", "outerHTML", autosave="1")
+    # Only the status's text is swapped: screen readers announce a change inside a live
+    # region that is already on the page, not a live region put in its place.
+    attrs |= _htmx(url, "#answer-status", "innerHTML", autosave="1")
+    attrs["hx-select"] = "#answer-status > span"
     return forms.Textarea(attrs=attrs)
 
 
@@ -140,6 +143,14 @@ class AnswerForm(forms.Form):
             names = [f"{prefix}-text"]
         return {"id": question["id"], "kind": question["kind"], "text": text, "names": names}
 
+    def _typed(self, name: str) -> str:
+        """A posted text with its line breaks as the browser counted them for ``maxlength``.
+
+        A browser sends each line break in a textarea as CR LF but counts it as one character
+        against ``maxlength``; without this, an answer the browser let through would be refused.
+        """
+        return self.data.get(name, "").replace("\r\n", "\n").replace("\r", "\n")
+
     def _posted_answers(self) -> dict:
         """``{concept: {question id: answer}}`` as typed (nothing cut or checked here)."""
         answers = {}
@@ -152,10 +163,10 @@ class AnswerForm(forms.Form):
                     prefix, key = f"{kind}-{question['id']}", str(question["id"])
                     if question["kind"] == "closed":
                         choice = self.data.get(f"{prefix}-choice", "")
-                        why = self.data.get(f"{prefix}-why", "")
+                        why = self._typed(f"{prefix}-why")
                         if choice or why:
                             given[key] = {"choice": choice, "why": why}
-                    elif text := self.data.get(f"{prefix}-text", ""):
+                    elif text := self._typed(f"{prefix}-text"):
                         given[key] = text
             answers[kind] = given
         return answers
@@ -167,7 +178,7 @@ class AnswerForm(forms.Form):
         prefix = f"{concept}-{question_id}"
         if f"{prefix}-text" in self.fields:
             return f"{prefix}-text"
-        why = self.data.get(f"{prefix}-why", "") if self.is_bound else ""
+        why = self._typed(f"{prefix}-why") if self.is_bound else ""
         if f"{prefix}-why" in self.fields and len(why.strip()) > ANSWER_MAX_LENGTH:
             return f"{prefix}-why"
         return f"{prefix}-choice" if f"{prefix}-choice" in self.fields else None

@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from dialogues.experiences.domain.anonymity import token_hash
@@ -166,8 +167,8 @@ def validate(campaign: Campaign, answers: Mapping, concepts: Iterable[str]) -> d
                     "(it has %(length)s)."
                 ) % {
                     "question": label,
-                    "limit": f"{ANSWER_MAX_LENGTH:,}",
-                    "length": f"{len(text):,}",
+                    "limit": number_format(ANSWER_MAX_LENGTH, force_grouping=True),
+                    "length": number_format(len(text), force_grouping=True),
                 }
             if choice and choice not in choices:
                 errors[(concept, question["id"])] = _(
@@ -204,10 +205,17 @@ def save_draft(invitee: CampaignInvitee, answers: Mapping, concepts: Iterable[st
         for kind, value in (answers or {}).items()
         if kind in campaign.concepts and isinstance(value, Mapping)
     }
-    draft, _created = Draft.objects.update_or_create(
-        token_hash=invitee.token_hash,
-        defaults={"campaign": campaign, "answers": kept, "concepts": kinds},
-    )
+    with transaction.atomic():
+        # Under the invitee's lock, as submit takes it: an autosave racing a submit either
+        # lands before it (and is deleted with it) or sees the link used; never a draft left
+        # behind, tied to the link, after the answer went in.
+        locked = CampaignInvitee.objects.select_for_update().get(pk=invitee.pk)
+        if locked.answered:
+            raise LinkUsed
+        draft, _created = Draft.objects.update_or_create(
+            token_hash=locked.token_hash,
+            defaults={"campaign": campaign, "answers": kept, "concepts": kinds},
+        )
     return draft
 
 
