@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -83,6 +84,10 @@ def _refused(request, token: str, refusal: LinkRefused):
                 request, "experiences/answer_refused.html", {"reason": "limited"}, status=429
             )
         return render(request, "experiences/answer_refused.html", {"reason": "forged"}, status=404)
+    if _is_htmx(request):
+        # An autosave that arrives just after the submit (the field's change event fires as
+        # the button is clicked) finds the link used: nothing to show, the page is leaving.
+        return HttpResponse(status=204)
     # A real link: speak the invitee's language.
     language = (
         CampaignInvitee.objects.filter(token_hash=token_hash(token))

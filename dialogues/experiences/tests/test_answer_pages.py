@@ -246,3 +246,14 @@ def test_a_refused_link_says_why_in_both_languages(client, db):
     assert "This link is not valid. Check that it is copied in full." in html
     assert "Linket er ikke gyldigt. Tjek, at det er kopieret helt." in html
     assert '<section lang="da"' in html
+
+
+def test_an_autosave_after_the_submit_is_answered_quietly(client, org):
+    _campaign, tokens = open_test_campaign(org)
+    url = reverse("experiences:answer", args=[tokens[0]])
+    client.post(url, {"concepts": ["wellbeing"], "wellbeing-1-text": "done", "submit": "1"})
+    late = client.post(
+        url, {"concepts": ["wellbeing"], "autosave": "1"}, headers={"HX-Request": "true"}
+    )
+    assert late.status_code == 204
+    assert client.get(url).status_code == 410
