@@ -325,6 +325,3 @@ ROUNDS_FOLLOWUP_DAYS_AFTER = envint("DIALOGUES_FOLLOWUP_DAYS_AFTER", 60)
 EXPERIENCES_COUNT_MINIMUM = envint("DIALOGUES_EXPERIENCES_COUNT_MINIMUM", 5)
 EXPERIENCES_COMMENT_MINIMUM = envint("DIALOGUES_EXPERIENCES_COMMENT_MINIMUM", 10)
 EXPERIENCES_SENSITIVE_MINIMUM = envint("DIALOGUES_EXPERIENCES_SENSITIVE_MINIMUM", 20)
-# Submitted answers wait until this many can be mixed together (never fewer than the counts
-# minimum); the hourly job and the close mix smaller remainders (docs/anonymity.md).
-EXPERIENCES_MIX_BATCH = envint("DIALOGUES_EXPERIENCES_MIX_BATCH", 50)

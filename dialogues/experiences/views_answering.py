@@ -13,12 +13,14 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dialogues.concepts.models import Concept
 from dialogues.experiences.domain.anonymity import token_hash
 from dialogues.experiences.domain.answering import (
     AnswersInvalid,
@@ -30,7 +32,7 @@ from dialogues.experiences.domain.answering import (
     save_draft,
     submit,
 )
-from dialogues.experiences.forms_answering import AnswerForm
+from dialogues.experiences.forms_answering import AnswerForm, chosen_concepts, posted_answers
 from dialogues.experiences.models import CampaignInvitee
 
 # Guessing links: at most this many invalid tokens per client address in the window.
@@ -108,6 +110,36 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+# The questions of a first visit (no draft yet) are the same HTML for every respondent with the
+# same guide version, language and concepts: rendered once per process and kept. A frozen
+# version never changes; its time of freezing is in the key so a reused id is never mistaken.
+_QUESTIONS_HTML: dict[tuple, str] = {}
+_QUESTIONS_KEPT = 64
+
+
+def _concept_names() -> dict[str, str]:
+    return {concept.kind: concept.name for concept in Concept.objects.all()}
+
+
+def _questions_html(campaign, chosen: list[str], names: dict[str, str]) -> str:
+    version = campaign.guide_version
+    language = translation.get_language()
+    key = (version.pk, version.created_at, language, tuple(chosen), tuple(sorted(names.items())))
+    html = _QUESTIONS_HTML.get(key)
+    if html is None:
+        form = AnswerForm(campaign, concepts=chosen, names=names)
+        html = render_to_string("experiences/answer.html#questions", {"form": form})
+        if len(_QUESTIONS_HTML) >= _QUESTIONS_KEPT:
+            _QUESTIONS_HTML.clear()
+        _QUESTIONS_HTML[key] = html
+    return html
+
+
+def _page(request, campaign, form, status=200, **extra):
+    context = {"campaign": campaign, "form": form} | extra
+    return render(request, "experiences/answer.html", context, status=status)
+
+
 @private
 @require_http_methods(["GET", "POST"])
 def answer(request, token):
@@ -117,48 +149,52 @@ def answer(request, token):
         return _refused(request, token, refusal)
     _use_language(request, invitee.language)
     campaign = invitee.campaign
-    url = request.path
-    context = {"campaign": campaign}
 
     if request.method == "GET":
         answers, concepts = load_draft(invitee)
-        form = AnswerForm(campaign, url, answers=answers, concepts=concepts)
-        return render(request, "experiences/answer.html", context | {"form": form})
+        names = _concept_names()
+        if answers:
+            return _page(
+                request, campaign, AnswerForm(campaign, answers=answers, concepts=concepts)
+            )
+        form = AnswerForm(campaign, concepts=concepts, names=names, questions=False)
+        return _page(
+            request, campaign, form, questions_html=_questions_html(campaign, form.chosen, names)
+        )
 
-    form = AnswerForm(campaign, url, data=request.POST)
+    # The submit and the autosave need no form unless something must be shown again.
+    chosen = chosen_concepts(campaign, request.POST)
+    answers = posted_answers(campaign.guide_version.snapshot, chosen, request.POST)
     if "submit" in request.POST:
-        form.is_valid()
-        if not form.errors:
-            try:
-                submit(invitee, form.answers, form.chosen)
-            except AnswersInvalid as invalid:
-                for (concept, question_id), message in invalid.errors.items():
-                    form.add_error(form.field_for(concept, question_id), message)
-            except LinkRefused as refusal:
-                return _refused(request, token, refusal)
-            except DatabaseError:
-                context["not_saved"] = True
-                return render(
-                    request, "experiences/answer.html", context | {"form": form}, status=503
-                )
-            else:
-                done = reverse("experiences:answer_done")
-                return redirect(f"{done}?language={invitee.language}")
-        return render(request, "experiences/answer.html", context | {"form": form})
+        try:
+            submit(invitee, answers, chosen)
+        except AnswersInvalid as invalid:
+            form = AnswerForm(campaign, data=request.POST)
+            for (concept, question_id), message in invalid.errors.items():
+                form.add_error(form.field_for(concept, question_id), message)
+            return _page(request, campaign, form)
+        except LinkRefused as refusal:
+            return _refused(request, token, refusal)
+        except DatabaseError:
+            form = AnswerForm(campaign, data=request.POST)
+            return _page(request, campaign, form, status=503, not_saved=True)
+        done = reverse("experiences:answer_done")
+        return redirect(f"{done}?language={invitee.language}")
 
     # Anything else keeps a draft: the button, the autosave, a changed answer or concept.
     try:
-        save_draft(invitee, form.answers, form.chosen)
+        save_draft(invitee, answers, chosen)
         saved = True
     except LinkRefused as refusal:
         return _refused(request, token, refusal)
     except DatabaseError:
         saved = False
-    context |= {"form": form, "saved": saved}
+    if _is_htmx(request) and "autosave" in request.POST:
+        return render(request, "experiences/answer.html#status", {"saved": saved})
+    form = AnswerForm(campaign, data=request.POST)
+    context = {"campaign": campaign, "form": form, "saved": saved}
     refresh = request.POST.get("refresh", "")
     if _is_htmx(request):
-        if "autosave" in request.POST:
-            return render(request, "experiences/answer.html#status", context)
         if refresh in form.chosen:
             block = next(block for block in form.blocks if block["kind"] == refresh)
             return render(request, "experiences/answer.html#concept", context | {"block": block})
@@ -168,7 +204,7 @@ def answer(request, token):
             request,
             _("Your answers are saved. Open the same link again to continue."),
         )
-        return redirect(url)
+        return redirect(request.path)
     return render(request, "experiences/answer.html", context)
 
 

@@ -234,12 +234,11 @@ def interview(request, campaign):
         return render(
             request, "experiences/interview_start.html", {"campaign": campaign, "choices": choices}
         )
-    url = f"{request.path}?concept={concept}"
     is_post = request.method == "POST"
     form = InterviewForm(campaign, request.POST if is_post else None)
     form.fields["unit"].queryset = form.fields["unit"].queryset & interview_units(request.user)
     data = _interview_data(request.POST, concept) if is_post else None
-    answers = AnswerForm(campaign, url, data=data, concepts=[concept], names=names)
+    answers = AnswerForm(campaign, data=data, concepts=[concept], names=names)
     context = {
         "campaign": campaign,
         "concept": concept,

@@ -231,18 +231,22 @@ def submit(invitee: CampaignInvitee, answers: Mapping, concepts: Iterable[str]) 
     """Store the answers for good; returns how many concept responses were stored.
 
     One transaction: a ``PendingResponse`` per concept answered, the draft deleted, the invitee
-    marked answered. The invitee row is locked first, so a second submit through the same link
-    waits and is then refused (``LinkUsed``). After the commit the mixer runs if a full batch
-    is waiting (``mix_after_submit``).
+    marked answered. The invitee row is locked first (with its campaign read in the same
+    query), so a second submit through the same link waits and is then refused
+    (``LinkUsed``). The mixer runs apart, in the periodic job (``domain.jobs``) and at the close.
     """
     cleaned = validate(invitee.campaign, answers, concepts)
     with transaction.atomic():
-        locked = CampaignInvitee.objects.select_for_update().get(pk=invitee.pk)
+        locked = (
+            CampaignInvitee.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=invitee.pk)
+        )
         if locked.answered:
             raise LinkUsed
         # Read after the lock: the closing mixer touches every invitee row first, so a submit
         # either commits before the mixer reads the pending rows or sees the campaign closed.
-        _check_open(Campaign.objects.get(pk=locked.campaign_id))
+        _check_open(locked.campaign)
         PendingResponse.objects.bulk_create(
             PendingResponse(
                 campaign_id=locked.campaign_id,
@@ -256,10 +260,6 @@ def submit(invitee: CampaignInvitee, answers: Mapping, concepts: Iterable[str]) 
         Draft.objects.filter(token_hash=locked.token_hash).delete()
         CampaignInvitee.objects.filter(pk=locked.pk).update(answered=True)
     invitee.answered = True
-
-    from dialogues.experiences.domain.mixing import mix_after_submit
-
-    mix_after_submit(invitee.campaign)
     return len(cleaned)
 
 

@@ -8,7 +8,6 @@ that on PostgreSQL neither the order of the rows, their ids, nor the transaction
 import secrets
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from dialogues.experiences.models import (
     Response,
 )
 
-__all__ = ["close_campaign", "mix", "mix_after_submit", "mix_open_campaigns", "write_responses"]
+__all__ = ["close_campaign", "mix", "mix_open_campaigns", "write_responses"]
 
 
 def write_responses(responses: Sequence[Response], answers: Sequence[dict]) -> list[Response]:
@@ -48,8 +47,10 @@ def mix(campaign: Campaign, force: bool = False) -> int:
     ):
         return 0
     with transaction.atomic():
-        # One mixer at a time per campaign (submits never lock the campaign row).
-        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        # One mixer at a time per campaign. FOR NO KEY UPDATE: a submit's INSERT of a pending
+        # response takes FOR KEY SHARE on the campaign row (the foreign key) at its commit, and
+        # must not wait for a mixer that is itself waiting for that submit's invitee row.
+        locked = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
         # First touch every invitee row: this waits for submits holding an invitee's lock, so
         # every submit either is committed (and read below) or sees the campaign's new state;
         # and every invitee row gets this transaction's xmin.
@@ -77,18 +78,6 @@ def mix(campaign: Campaign, force: bool = False) -> int:
     return len(pending)
 
 
-def mix_after_submit(campaign: Campaign) -> int:
-    """Mix once a full batch waits (``EXPERIENCES_MIX_BATCH``, never below the minimum).
-
-    A batch touches every invitee row of the campaign, so mixing after every few submissions
-    would make each submission pay for the whole campaign; larger batches also hide more.
-    """
-    batch = max(campaign.count_minimum, settings.EXPERIENCES_MIX_BATCH)
-    if PendingResponse.objects.filter(campaign_id=campaign.pk).count() < batch:
-        return 0
-    return mix(campaign)
-
-
 def mix_open_campaigns() -> int:
     """The periodic mixer (run with the reminders): every open campaign with enough waiting."""
     moved = 0
@@ -103,7 +92,7 @@ def close_campaign(campaign: Campaign) -> int:
     Returns how many responses the last mix moved.
     """
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        locked = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
         if locked.status != Campaign.Status.OPEN:
             raise CampaignRefused(_("Only an open campaign can be closed."))
         locked.status = Campaign.Status.CLOSED

@@ -18,7 +18,7 @@ from dialogues.experiences.domain.answering import (
     submit,
 )
 from dialogues.experiences.domain.guide import freeze_guide
-from dialogues.experiences.domain.mixing import close_campaign, mix
+from dialogues.experiences.domain.mixing import close_campaign, mix, mix_open_campaigns
 from dialogues.experiences.models import (
     Answer,
     Campaign,
@@ -173,14 +173,15 @@ def test_answers_to_hidden_follow_ups_are_dropped(opened):
     assert stored == [["6"], ["6", "7"]]  # "yes" hides the follow-up; its answer is dropped
 
 
-def test_the_mixer_waits_for_a_batch_and_closing_moves_the_rest(opened, settings):
-    settings.EXPERIENCES_MIX_BATCH = 3  # never below the campaign's minimum of 5
+def test_the_mixer_waits_for_the_minimum_and_closing_moves_the_rest(opened):
     campaign, tokens = opened
     for token in tokens[:4]:
         submit(find_invitee(token), {"wellbeing": {"1": "fine"}}, ["wellbeing"])
     assert PendingResponse.objects.count() == 4 and not Response.objects.exists()
-    assert mix(campaign) == 0
+    assert mix(campaign) == 0  # fewer than the minimum of 5 waiting
     submit(find_invitee(tokens[4]), {"wellbeing": {"1": "fine"}}, ["wellbeing"])
+    assert not Response.objects.exists()  # a submit never mixes: the periodic job does
+    assert mix_open_campaigns() == 5
     assert Response.objects.count() == 5 and not PendingResponse.objects.exists()
     assert Answer.objects.count() == 5
     submit(find_invitee(tokens[5]), {"wellbeing": {"1": "fine"}}, ["wellbeing"])
