@@ -10,17 +10,16 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dialogues.concepts.models import Concept
+from dialogues.experiences import answer_pages
 from dialogues.experiences.domain.anonymity import token_hash
 from dialogues.experiences.domain.answering import (
     AnswersInvalid,
@@ -30,7 +29,7 @@ from dialogues.experiences.domain.answering import (
     find_invitee,
     load_draft,
     save_draft,
-    submit,
+    store_answers,
 )
 from dialogues.experiences.forms_answering import AnswerForm, chosen_concepts, posted_answers
 from dialogues.experiences.models import CampaignInvitee
@@ -110,78 +109,69 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-# The questions of a first visit (no draft yet) are the same HTML for every respondent with the
-# same guide version, language and concepts: rendered once per process and kept. A frozen
-# version never changes; its time of freezing is in the key so a reused id is never mistaken.
-_QUESTIONS_HTML: dict[tuple, str] = {}
-_QUESTIONS_KEPT = 64
-
-
-def _concept_names() -> dict[str, str]:
-    return {concept.kind: concept.name for concept in Concept.objects.all()}
-
-
-def _questions_html(campaign, chosen: list[str], names: dict[str, str]) -> str:
-    version = campaign.guide_version
-    language = translation.get_language()
-    key = (version.pk, version.created_at, language, tuple(chosen), tuple(sorted(names.items())))
-    html = _QUESTIONS_HTML.get(key)
-    if html is None:
-        form = AnswerForm(campaign, concepts=chosen, names=names)
-        html = render_to_string("experiences/answer.html#questions", {"form": form})
-        if len(_QUESTIONS_HTML) >= _QUESTIONS_KEPT:
-            _QUESTIONS_HTML.clear()
-        _QUESTIONS_HTML[key] = html
-    return html
-
-
 def _page(request, campaign, form, status=200, **extra):
     context = {"campaign": campaign, "form": form} | extra
     return render(request, "experiences/answer.html", context, status=status)
+
+
+def _open(request, token: str):
+    invitee = find_invitee(token)
+    _use_language(request, invitee.language)
+    campaign = invitee.campaign
+    answers, concepts = load_draft(invitee)
+    names = answer_pages.concept_names()
+    if answers:
+        form = AnswerForm(campaign, answers=answers, concepts=concepts, names=names)
+        return _page(request, campaign, form)
+    form = AnswerForm(campaign, concepts=concepts, names=names, questions=False)
+    if answer_pages.can_reuse(request):
+        return HttpResponse(answer_pages.first_visit_page(request, campaign, form.chosen, names))
+    questions = answer_pages.questions_html(campaign, form.chosen, names)
+    return _page(request, campaign, form, questions_html=questions)
+
+
+def _submit(request, token: str):
+    """Find, lock and store in one transaction: the invitee is read once, with its lock."""
+    invitee = None
+    try:
+        with transaction.atomic():
+            invitee = find_invitee(token, for_update=True)
+            _use_language(request, invitee.language)
+            campaign = invitee.campaign
+            chosen = chosen_concepts(campaign, request.POST)
+            answers = posted_answers(campaign.guide_version.snapshot, chosen, request.POST)
+            store_answers(invitee, answers, chosen)
+    except AnswersInvalid as invalid:
+        form = AnswerForm(invitee.campaign, data=request.POST)
+        for (concept, question_id), message in invalid.errors.items():
+            form.add_error(form.field_for(concept, question_id), message)
+        return _page(request, invitee.campaign, form)
+    except DatabaseError:
+        if invitee is None:  # the database is out of reach: the site's 503 page says so
+            raise
+        form = AnswerForm(invitee.campaign, data=request.POST)
+        return _page(request, invitee.campaign, form, status=503, not_saved=True)
+    done = reverse("experiences:answer_done")
+    return redirect(f"{done}?language={invitee.language}")
 
 
 @private
 @require_http_methods(["GET", "POST"])
 def answer(request, token):
     try:
+        if request.method == "GET":
+            return _open(request, token)
+        if "submit" in request.POST:
+            return _submit(request, token)
         invitee = find_invitee(token)
     except LinkRefused as refusal:
         return _refused(request, token, refusal)
     _use_language(request, invitee.language)
     campaign = invitee.campaign
 
-    if request.method == "GET":
-        answers, concepts = load_draft(invitee)
-        names = _concept_names()
-        if answers:
-            return _page(
-                request, campaign, AnswerForm(campaign, answers=answers, concepts=concepts)
-            )
-        form = AnswerForm(campaign, concepts=concepts, names=names, questions=False)
-        return _page(
-            request, campaign, form, questions_html=_questions_html(campaign, form.chosen, names)
-        )
-
-    # The submit and the autosave need no form unless something must be shown again.
+    # Anything else keeps a draft: the button, the autosave, a changed answer or concept.
     chosen = chosen_concepts(campaign, request.POST)
     answers = posted_answers(campaign.guide_version.snapshot, chosen, request.POST)
-    if "submit" in request.POST:
-        try:
-            submit(invitee, answers, chosen)
-        except AnswersInvalid as invalid:
-            form = AnswerForm(campaign, data=request.POST)
-            for (concept, question_id), message in invalid.errors.items():
-                form.add_error(form.field_for(concept, question_id), message)
-            return _page(request, campaign, form)
-        except LinkRefused as refusal:
-            return _refused(request, token, refusal)
-        except DatabaseError:
-            form = AnswerForm(campaign, data=request.POST)
-            return _page(request, campaign, form, status=503, not_saved=True)
-        done = reverse("experiences:answer_done")
-        return redirect(f"{done}?language={invitee.language}")
-
-    # Anything else keeps a draft: the button, the autosave, a changed answer or concept.
     try:
         save_draft(invitee, answers, chosen)
         saved = True

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ __all__ = [
     "load_draft",
     "record_interview",
     "save_draft",
+    "store_answers",
     "submit",
 ]
 
@@ -91,18 +93,21 @@ def _check_open(campaign: Campaign, today: date | None = None) -> None:
         raise LinkExpired(campaign, not_yet=False)
 
 
-def find_invitee(token: str) -> CampaignInvitee:
+def find_invitee(token: str, *, for_update: bool = False) -> CampaignInvitee:
     """The invitee of a personal link, or ``LinkForged`` / ``LinkUsed`` / ``LinkExpired``.
 
-    A used link is reported as used even after the close (the kinder message).
+    One query: the invitee with its campaign and frozen guide version, and ``has_draft``.
+    ``for_update`` locks the invitee row (inside a transaction) for ``store_answers``. A used
+    link is reported as used even after the close (the kinder message).
     """
     if not token or len(token) > 200:
         raise LinkForged
-    invitee = (
-        CampaignInvitee.objects.select_related("campaign__guide_version")
-        .filter(token_hash=token_hash(token))
-        .first()
+    invitees = CampaignInvitee.objects.select_related("campaign__guide_version").annotate(
+        has_draft=Exists(Draft.objects.filter(token_hash=OuterRef("token_hash")))
     )
+    if for_update:
+        invitees = invitees.select_for_update(of=("self",))
+    invitee = invitees.filter(token_hash=token_hash(token)).first()
     if invitee is None:
         raise LinkForged
     if invitee.answered:
@@ -221,6 +226,8 @@ def save_draft(invitee: CampaignInvitee, answers: Mapping, concepts: Iterable[st
 
 def load_draft(invitee: CampaignInvitee) -> tuple[dict, list[str]]:
     """The answers and concepts to show: the draft's, or none and the preset concepts."""
+    if getattr(invitee, "has_draft", True) is False:
+        return {}, list(invitee.preset_concepts)
     draft = Draft.objects.filter(token_hash=invitee.token_hash).first()
     if draft is None:
         return {}, list(invitee.preset_concepts)
@@ -230,36 +237,48 @@ def load_draft(invitee: CampaignInvitee) -> tuple[dict, list[str]]:
 def submit(invitee: CampaignInvitee, answers: Mapping, concepts: Iterable[str]) -> int:
     """Store the answers for good; returns how many concept responses were stored.
 
-    One transaction: a ``PendingResponse`` per concept answered, the draft deleted, the invitee
-    marked answered. The invitee row is locked first (with its campaign read in the same
-    query), so a second submit through the same link waits and is then refused
-    (``LinkUsed``). The mixer runs apart, in the periodic job (``domain.jobs``) and at the close.
+    Locks the invitee row (one query) and calls ``store_answers``, all in one transaction.
     """
-    cleaned = validate(invitee.campaign, answers, concepts)
     with transaction.atomic():
         locked = (
             CampaignInvitee.objects.select_for_update(of=("self",))
-            .select_related("campaign")
+            .select_related("campaign__guide_version")
+            .annotate(has_draft=Exists(Draft.objects.filter(token_hash=OuterRef("token_hash"))))
             .get(pk=invitee.pk)
         )
-        if locked.answered:
-            raise LinkUsed
-        # Read after the lock: the closing mixer touches every invitee row first, so a submit
-        # either commits before the mixer reads the pending rows or sees the campaign closed.
-        _check_open(locked.campaign)
-        PendingResponse.objects.bulk_create(
-            PendingResponse(
-                campaign_id=locked.campaign_id,
-                concept=concept,
-                reporting_unit_id=locked.reporting_unit_id,
-                reporting_role_group=locked.reporting_role_group,
-                answers=stored,
-            )
-            for concept, stored in cleaned.items()
-        )
-        Draft.objects.filter(token_hash=locked.token_hash).delete()
-        CampaignInvitee.objects.filter(pk=locked.pk).update(answered=True)
+        stored = store_answers(locked, answers, concepts)
     invitee.answered = True
+    return stored
+
+
+def store_answers(locked: CampaignInvitee, answers: Mapping, concepts: Iterable[str]) -> int:
+    """The submit itself, for an invitee row locked in the current transaction.
+
+    A ``PendingResponse`` per concept answered, the draft deleted, the invitee marked answered.
+    The lock makes a second submit through the same link wait and then be refused
+    (``LinkUsed``); an autosave takes the same lock, so ``has_draft`` read under it is true.
+    The mixer runs apart, in the periodic job (``domain.jobs``) and at the close.
+    """
+    if locked.answered:
+        raise LinkUsed
+    # Read under the lock: the closing mixer touches every invitee row first, so a submit
+    # either commits before the mixer reads the pending rows or sees the campaign closed.
+    _check_open(locked.campaign)
+    cleaned = validate(locked.campaign, answers, concepts)
+    PendingResponse.objects.bulk_create(
+        PendingResponse(
+            campaign_id=locked.campaign_id,
+            concept=concept,
+            reporting_unit_id=locked.reporting_unit_id,
+            reporting_role_group=locked.reporting_role_group,
+            answers=stored,
+        )
+        for concept, stored in cleaned.items()
+    )
+    if getattr(locked, "has_draft", True):
+        Draft.objects.filter(token_hash=locked.token_hash).delete()
+    CampaignInvitee.objects.filter(pk=locked.pk).update(answered=True)
+    locked.answered = True
     return len(cleaned)
 
 
