@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from dialogues.experiences.domain.anonymity import token_hash
 from dialogues.experiences.domain.guide import visible_questions
+from dialogues.experiences.domain.lookup import invitee_by_hash
 from dialogues.experiences.models import (
     ANSWER_MAX_LENGTH,
     Campaign,
@@ -102,12 +103,7 @@ def find_invitee(token: str, *, for_update: bool = False) -> CampaignInvitee:
     """
     if not token or len(token) > 200:
         raise LinkForged
-    invitees = CampaignInvitee.objects.select_related("campaign__guide_version").annotate(
-        has_draft=Exists(Draft.objects.filter(token_hash=OuterRef("token_hash")))
-    )
-    if for_update:
-        invitees = invitees.select_for_update(of=("self",))
-    invitee = invitees.filter(token_hash=token_hash(token)).first()
+    invitee = invitee_by_hash(token_hash(token), for_update=for_update)
     if invitee is None:
         raise LinkForged
     if invitee.answered:
