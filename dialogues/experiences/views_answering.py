@@ -123,9 +123,10 @@ def _open(request, token: str):
     if answers:
         form = AnswerForm(campaign, answers=answers, concepts=concepts, names=names)
         return _page(request, campaign, form)
-    form = AnswerForm(campaign, concepts=concepts, names=names, questions=False)
     if answer_pages.can_reuse(request):
-        return HttpResponse(answer_pages.first_visit_page(request, campaign, form.chosen, names))
+        chosen = [kind for kind in campaign.concepts if kind in set(concepts)]
+        return HttpResponse(answer_pages.first_visit_page(request, campaign, chosen, names))
+    form = AnswerForm(campaign, concepts=concepts, names=names, questions=False)
     questions = answer_pages.questions_html(campaign, form.chosen, names)
     return _page(request, campaign, form, questions_html=questions)
 

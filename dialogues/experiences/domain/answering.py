@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from dialogues.experiences.domain.anonymity import token_hash
 from dialogues.experiences.domain.guide import visible_questions
-from dialogues.experiences.domain.lookup import invitee_by_hash
+from dialogues.experiences.domain.statements import insert_pending, invitee_by_hash, mark_answered
 from dialogues.experiences.models import (
     ANSWER_MAX_LENGTH,
     Campaign,
@@ -161,20 +161,19 @@ def validate(campaign: Campaign, answers: Mapping, concepts: Iterable[str]) -> d
                 text, choice = choice if text is None else text, None
             text = _clean_text(text)
             choice = choice if isinstance(choice, str) else ""
-            label = _question_label(question)
             if len(text) > ANSWER_MAX_LENGTH:
                 errors[(concept, question["id"])] = _(
                     "“%(question)s”: the answer can be at most %(limit)s characters "
                     "(it has %(length)s)."
                 ) % {
-                    "question": label,
+                    "question": _question_label(question),
                     "limit": number_format(ANSWER_MAX_LENGTH, force_grouping=True),
                     "length": number_format(len(text), force_grouping=True),
                 }
             if choice and choice not in choices:
                 errors[(concept, question["id"])] = _(
                     "“%(question)s”: choose one of the answers."
-                ) % {"question": label}
+                ) % {"question": _question_label(question)}
             if choice or text:
                 stored[key] = {"choice": choice, "text": text}
         cleaned[concept] = stored
@@ -261,19 +260,21 @@ def store_answers(locked: CampaignInvitee, answers: Mapping, concepts: Iterable[
     # either commits before the mixer reads the pending rows or sees the campaign closed.
     _check_open(locked.campaign)
     cleaned = validate(locked.campaign, answers, concepts)
-    PendingResponse.objects.bulk_create(
-        PendingResponse(
-            campaign_id=locked.campaign_id,
-            concept=concept,
-            reporting_unit_id=locked.reporting_unit_id,
-            reporting_role_group=locked.reporting_role_group,
-            answers=stored,
-        )
-        for concept, stored in cleaned.items()
+    insert_pending(
+        [
+            PendingResponse(
+                campaign_id=locked.campaign_id,
+                concept=concept,
+                reporting_unit_id=locked.reporting_unit_id,
+                reporting_role_group=locked.reporting_role_group,
+                answers=stored,
+            )
+            for concept, stored in cleaned.items()
+        ]
     )
     if getattr(locked, "has_draft", True):
         Draft.objects.filter(token_hash=locked.token_hash).delete()
-    CampaignInvitee.objects.filter(pk=locked.pk).update(answered=True)
+    mark_answered(locked)
     locked.answered = True
     return len(cleaned)
 

@@ -1,16 +1,23 @@
-"""Find an invitee by their link's hash in one hand-written query.
+"""The respondent's busiest statements, written by hand.
 
-Every request of a respondent starts here, so it is kept cheap: one statement, written once per
-database vendor, joining the invitee, the campaign and its frozen guide version and saying
-whether a draft exists. Building the same query through the ORM (three joins and an
-``Exists``) cost more CPU than the rest of the request, measured in bench/answering.py. The
-values go through the same converters the ORM applies, and the rows become ordinary model
-instances with their relations cached.
+Every request of a respondent starts by finding the invitee of the link, and every submission
+inserts its pending responses and marks the invitee answered. Built through the ORM these
+statements cost more CPU than the rest of the request (measured in bench/answering.py), so
+they are written here once per database vendor: the lookup joins the invitee, the campaign and
+its frozen guide version and says whether a draft exists, and its values go through the same
+converters the ORM applies, becoming ordinary model instances with their relations cached;
+the writes take their values through each field's own preparation for the database.
 """
 
 from django.db import connection
 
-from dialogues.experiences.models import Campaign, CampaignInvitee, Draft, GuideVersion
+from dialogues.experiences.models import (
+    Campaign,
+    CampaignInvitee,
+    Draft,
+    GuideVersion,
+    PendingResponse,
+)
 
 _JOINED = ((CampaignInvitee, "i"), (Campaign, "c"), (GuideVersion, "g"))
 _STATEMENTS: dict[tuple[str, bool], str] = {}
@@ -81,3 +88,29 @@ def invitee_by_hash(hashed: str, *, for_update: bool = False) -> CampaignInvitee
     CampaignInvitee._meta.get_field("campaign").set_cached_value(invitee, campaign)
     invitee.has_draft = bool(values[start])
     return invitee
+
+
+def insert_pending(responses: list[PendingResponse]) -> None:
+    """One INSERT of the pending responses of a submission (their ids are made here)."""
+    fields = PendingResponse._meta.concrete_fields
+    quote = connection.ops.quote_name
+    rows, values = [], []
+    for response in responses:
+        rows.append("(" + ", ".join(["%s"] * len(fields)) + ")")
+        values += [
+            field.get_db_prep_save(field.pre_save(response, True), connection) for field in fields
+        ]
+    columns = ", ".join(quote(field.column) for field in fields)
+    table = quote(PendingResponse._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join(rows)}", values)  # noqa: S608
+
+
+def mark_answered(invitee: CampaignInvitee) -> None:
+    quote = connection.ops.quote_name
+    table = quote(CampaignInvitee._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('answered')} = %s WHERE {quote('id')} = %s",  # noqa: S608
+            [True, invitee.pk],
+        )

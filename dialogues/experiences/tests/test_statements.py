@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dialogues.experiences.domain.anonymity import token_hash
 from dialogues.experiences.domain.answering import find_invitee, save_draft
-from dialogues.experiences.domain.lookup import invitee_by_hash
+from dialogues.experiences.domain.statements import invitee_by_hash
 from dialogues.experiences.models import CampaignInvitee
 from dialogues.experiences.tests.factories import open_test_campaign
 
