@@ -53,16 +53,28 @@ def _statement(for_update: bool) -> str:
     return _STATEMENTS[key]
 
 
+_CONVERTERS: dict[str, tuple] = {}
+
+
 def _converted(row) -> list:
-    expressions = [
-        field.get_col(alias) for model, alias in _JOINED for field in model._meta.concrete_fields
-    ]
-    compiler = CampaignInvitee.objects.all().query.get_compiler(connection=connection)
-    converters = compiler.get_converters(expressions)
-    values = list(row[: len(expressions)])
+    """The row's values as the ORM would give them (dates, booleans, JSON …)."""
+    if connection.vendor not in _CONVERTERS:
+        expressions = [
+            field.get_col(alias)
+            for model, alias in _JOINED
+            for field in model._meta.concrete_fields
+        ]
+        compiler = CampaignInvitee.objects.all().query.get_compiler(connection=connection)
+        _CONVERTERS[connection.vendor] = (
+            compiler,
+            compiler.get_converters(expressions),
+            len(expressions),
+        )
+    compiler, converters, width = _CONVERTERS[connection.vendor]
+    values = list(row[:width])
     if converters:
         (values,) = compiler.apply_converters([values], converters)
-    return [*values, row[len(expressions)]]
+    return [*values, row[width]]
 
 
 def invitee_by_hash(hashed: str, *, for_update: bool = False) -> CampaignInvitee | None:
