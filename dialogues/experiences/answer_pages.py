@@ -23,7 +23,7 @@ from dialogues.concepts.models import Concept
 from dialogues.experiences.forms_answering import AnswerForm
 
 _CSRF_MARKER = "csrf-" + secrets.token_hex(16)
-_PAGES: dict[tuple, str] = {}
+_PAGES: dict[tuple, list[bytes]] = {}
 _QUESTIONS: dict[tuple, str] = {}
 _KEPT = 128
 # Concept names change rarely (HR edits them); a worker rereads them at least this often.
@@ -49,7 +49,7 @@ post_save.connect(_forget_names, sender=Concept, dispatch_uid="answer-pages-conc
 post_delete.connect(_forget_names, sender=Concept, dispatch_uid="answer-pages-concept-deleted")
 
 
-def _keep(store: dict, key: tuple, value: str) -> str:
+def _keep(store: dict, key: tuple, value):
     if len(store) >= _KEPT:
         store.clear()
     store[key] = value
@@ -85,16 +85,16 @@ def can_reuse(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def first_visit_page(request, campaign, chosen: list[str], names: dict[str, str]) -> str:
-    """The whole page for a first visit, with this request's CSRF token in it."""
+def first_visit_page(request, campaign, chosen: list[str], names: dict[str, str]) -> bytes:
+    """The whole page for a first visit, with this request's CSRF token in it, as UTF-8."""
     key = (
         *_key(campaign, chosen, names),
         campaign.pk,
         campaign.count_minimum,
         campaign.comment_minimum,
     )
-    html = _PAGES.get(key)
-    if html is None:
+    parts = _PAGES.get(key)
+    if parts is None:
         form = AnswerForm(campaign, concepts=chosen, names=names, questions=False)
         context = {
             "campaign": campaign,
@@ -103,5 +103,7 @@ def first_visit_page(request, campaign, chosen: list[str], names: dict[str, str]
             "csrf_token": _CSRF_MARKER,
             "ORGANISATION_NAME": settings.ORGANISATION_NAME,
         }
-        html = _keep(_PAGES, key, render_to_string("experiences/answer.html", context))
-    return html.replace(_CSRF_MARKER, get_token(request))
+        html = render_to_string("experiences/answer.html", context)
+        # Kept encoded and cut at the marker: a request only joins the parts with its token.
+        parts = _keep(_PAGES, key, html.encode().split(_CSRF_MARKER.encode()))
+    return get_token(request).encode().join(parts)

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -38,6 +38,7 @@ from dialogues.experiences.models import CampaignInvitee
 GUESS_LIMIT = 20
 GUESS_WINDOW_SECONDS = 10 * 60
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+NEVER = http_date(0)
 
 
 def private(view):
@@ -47,7 +48,9 @@ def private(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Referrer-Policy"] = "same-origin"
-        add_never_cache_headers(response)
+        # What add_never_cache_headers writes, without parsing the headers first.
+        response["Cache-Control"] = "max-age=0, no-cache, no-store, must-revalidate, private"
+        response["Expires"] = NEVER
         # Django logs every 4xx/5xx with the path ("Not Found: /…/<token>/"); the path holds
         # the personal link, so these responses are marked as logged already.
         if response.status_code >= 400:
