@@ -10,6 +10,7 @@ in the key, so a reused id is never mistaken for it. Pages with a draft, a signe
 a message to show are rendered in full as usual.
 """
 
+import re
 import secrets
 import time
 
@@ -22,6 +23,7 @@ from django.utils import translation
 from dialogues.concepts.models import Concept
 from dialogues.experiences.forms_answering import AnswerForm
 
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
 _CSRF_MARKER = "csrf-" + secrets.token_hex(16)
 _PAGES: dict[tuple, list[bytes]] = {}
 _QUESTIONS: dict[tuple, str] = {}
@@ -103,7 +105,9 @@ def first_visit_page(request, campaign, chosen: list[str], names: dict[str, str]
             "csrf_token": _CSRF_MARKER,
             "ORGANISATION_NAME": settings.ORGANISATION_NAME,
         }
-        html = render_to_string("experiences/answer.html", context)
+        # Runs of blank lines between tags (from the widget templates) carry nothing; one line
+        # break keeps the same rendering, and an empty textarea keeps its one leading newline.
+        html = _BETWEEN_TAGS.sub(">\n<", render_to_string("experiences/answer.html", context))
         # Kept encoded and cut at the marker: a request only joins the parts with its token.
         parts = _keep(_PAGES, key, html.encode().split(_CSRF_MARKER.encode()))
     return get_token(request).encode().join(parts)

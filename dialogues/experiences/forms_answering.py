@@ -45,6 +45,24 @@ def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs=attrs)
 
 
+class RadioGroup(forms.RadioSelect):
+    """Radio buttons whose htmx attributes sit once on their group, where the change bubbles.
+
+    On every button they made up a third of the questionnaire's HTML.
+    """
+
+    template_name = "experiences/widgets/radio_group.html"
+
+    def __init__(self, group_attrs: dict, **kwargs):
+        super().__init__(**kwargs)
+        self.group_attrs = group_attrs
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["group_attrs"] = self.group_attrs
+        return context
+
+
 def _closed_parts(answer) -> tuple[str, str]:
     if isinstance(answer, dict):
         return str(answer.get("choice") or ""), str(answer.get("why") or answer.get("text") or "")
@@ -174,9 +192,7 @@ class AnswerForm(forms.Form):
             self.fields[f"{prefix}-choice"] = forms.ChoiceField(
                 label=_("Your answer"),
                 choices=Choice.choices,
-                widget=forms.RadioSelect(
-                    attrs=_htmx(f"#concept-{kind}", "outerHTML", refresh=kind)
-                ),
+                widget=RadioGroup(_htmx(f"#concept-{kind}", "outerHTML", refresh=kind)),
                 required=False,
             )
             self.fields[f"{prefix}-why"] = forms.CharField(
