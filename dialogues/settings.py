@@ -110,6 +110,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+    "DIALOGUES_DB_PREPARED_STATEMENTS", True
+):
+    # Parameters bound on the server and statements prepared after five uses on a connection:
+    # PostgreSQL then plans the respondent's few statements once per connection, not per
+    # request (docs/benchmarks.md). Turn off behind a pooler in transaction mode (PgBouncer).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
