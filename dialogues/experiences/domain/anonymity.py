@@ -252,6 +252,8 @@ HELD_STATES = (Round.State.HELD, Round.State.DOCUMENTED, Round.State.FOLLOWED_UP
 def invitees_from_rounds(campaign: Campaign) -> list[CampaignInvitee]:
     """Invite the people who took part in held rounds of the campaign's units and concepts.
 
+    Rounds held after the campaign's close date are left out.
+
     The people invited to each round and the round's manager (role group manager); someone in
     several rounds becomes one invitee with every concept preset and the latest round as source.
     People already invited, inactive, or outside the campaign's role groups are left out.
@@ -267,6 +269,8 @@ def invitees_from_rounds(campaign: Campaign) -> list[CampaignInvitee]:
         for round_ in Round.objects.filter(
             scope, concept__kind__in=campaign.concepts, state__in=HELD_STATES
         )
+        # A dialogue held after the campaign closes is for a later campaign.
+        .exclude(held_on__gt=campaign.closes_on)
         .select_related("concept", "manager")
         .order_by("held_on", "starts_at", "pk")
     }

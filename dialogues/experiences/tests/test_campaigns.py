@@ -189,7 +189,8 @@ def held_rounds(org):
         plan_round(make_plan(org, "wellbeing"), org.hr_partner),
     ]
     Round.objects.filter(pk__in=[r.pk for r in made]).update(
-        state=Round.State.HELD, held_on=date.today() - timedelta(days=10)
+        state=Round.State.HELD,
+        held_on=date(2025, 8, 20),  # before the campaign (September)
     )
     planned = plan_round(make_plan(org, "wellbeing", unit=org.other_section), org.hr_partner)
     return made + [planned]
@@ -223,3 +224,12 @@ def test_invitees_follow_the_campaign_concepts_and_role_groups(campaign, org, he
     created = invitees_from_rounds(campaign)
     assert {invitee.person for invitee in created} == {org.employee}
     assert created[0].preset_concepts == ["leadership"]
+
+
+def test_a_round_held_after_the_campaign_closes_invites_nobody(campaign, org, held_rounds):
+    Round.objects.filter(pk=held_rounds[0].pk).update(
+        held_on=campaign.closes_on + timedelta(days=1)
+    )
+    created = invitees_from_rounds(campaign)
+    by_person = {invitee.person: invitee for invitee in created}
+    assert by_person[org.employee].preset_concepts == ["wellbeing"]  # the leadership round is later
