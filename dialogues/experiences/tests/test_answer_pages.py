@@ -260,3 +260,20 @@ def test_an_autosave_after_the_submit_is_answered_quietly(client, org):
     )
     assert late.status_code == 204
     assert client.get(url).status_code == 410
+
+
+def test_the_error_summary_links_to_each_field_at_fault(client, org):
+    _campaign, tokens = open_test_campaign(org)
+    too_long = "x" * 5001
+    response = client.post(
+        url(tokens[0]),
+        {"concepts": ["wellbeing"], "wellbeing-1-text": too_long, "submit": "1"},
+    )
+    html = response.content.decode()
+    summary = html[
+        html.index('class="error-summary"') : html.index(
+            "</div>", html.index('class="error-summary"')
+        )
+    ]
+    assert 'href="#id_wellbeing-1-text"' in summary and "at most 5,000 characters" in summary
+    assert 'id="id_wellbeing-1-text"' in html
