@@ -23,6 +23,7 @@ from dialogues.experiences.domain.anonymity import (
 )
 from dialogues.experiences.domain.guide import freeze_guide
 from dialogues.experiences.domain.invitee_list import add_invitee_list, read_invitee_list
+from dialogues.experiences.domain.pools import Tree, build_pools
 from dialogues.experiences.models import Campaign, QuestionGuide
 from dialogues.experiences.rolegroups import ALL_ROLE_GROUPS, RoleGroup
 from dialogues.organisation.models import Unit
@@ -156,10 +157,13 @@ def campaign_from_definition(data: dict, base: Path, by=None) -> Created:
 
 @dataclass
 class GroupRate:
+    """A pool of reporting groups (``domain.pools``): its home unit, role group and counts."""
+
     unit: Unit
     role_group: str
     invited: int
-    answered: int | None  # None: hidden, fewer than the minimum
+    answered: int | None  # None: the whole tree has fewer than the minimum
+    groups: int = 1  # the reporting groups in the pool
 
     @property
     def role_group_label(self) -> str:
@@ -178,7 +182,6 @@ class Rates:
     invited: int = 0
     answered: int | None = None
     minimum: int = 0
-    visible_answered: int = 0
 
     @property
     def share(self) -> float | None:
@@ -186,36 +189,40 @@ class Rates:
 
 
 def response_rates(campaign: Campaign) -> Rates:
-    """Invited and answered per reporting group; an answered count under the minimum is hidden.
+    """Invited and answered per pool of reporting groups, never per smaller group.
 
-    The total is shown only when no group is hidden: with a total, the hidden groups' sum
-    could be computed by subtraction and narrowed down (two hidden groups that together hold
-    7 each hold at least 3). Without it, ``visible_answered`` (the sum of what is shown) is
-    all that can be said.
+    A reporting group with fewer than the minimum answers is counted together with others of
+    its role group at the unit above (``domain.pools``), so every count shown is 0 or at least
+    the minimum and no subtraction of two counts singles out a small group. Only when the
+    whole campaign has fewer answers than the minimum is nothing shown.
     """
     minimum = campaign.count_minimum
     rows = (
         campaign.invitees.exclude(reporting_unit=None)
-        .values("reporting_unit", "reporting_role_group")
+        .values_list("reporting_unit", "reporting_role_group")
         .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
         .order_by()
     )
-    units = Unit.objects.in_bulk({row["reporting_unit"] for row in rows})
+    invited = {(unit, role): count for unit, role, count, _ in rows}
+    answered = {(unit, role): count for unit, role, _, count in rows}
+    tree = Tree(dict(Unit.objects.values_list("pk", "parent_id")))
+    pools = build_pools(answered, tree, minimum)
+    units = Unit.objects.in_bulk({pool.unit for pool in pools})
     groups = [
         GroupRate(
-            units[row["reporting_unit"]],
-            row["reporting_role_group"],
-            row["invited"],
-            row["answered"] if row["answered"] >= minimum else None,
+            units[pool.unit],
+            pool.role_group,
+            sum(invited[group] for group in pool.groups),
+            pool.size if pool.shown else None,
+            len(pool.groups),
         )
-        for row in rows
+        for pool in pools
     ]
     rates = Rates(
         groups=sorted(groups, key=lambda g: (g.unit.lineage, g.role_group)),
-        invited=sum(group.invited for group in groups),
+        invited=sum(invited.values()),
         minimum=minimum,
-        visible_answered=sum(group.answered or 0 for group in groups),
     )
     if groups and all(group.answered is not None for group in groups):
-        rates.answered = rates.visible_answered
+        rates.answered = sum(group.answered for group in groups)
     return rates

@@ -128,16 +128,36 @@ def test_an_open_campaign_can_no_longer_be_edited(client, org):
     assert campaign.name == "Experiences"
 
 
-def test_response_rates_hide_every_count_under_the_minimum_and_the_total_with_them(org):
+def test_response_rates_show_nothing_while_the_whole_campaign_is_under_the_minimum(org):
     campaign, tokens = open_test_campaign(org, count=7)
     for token in tokens[:4]:
         submit(find_invitee(token), {"wellbeing": {"1": "fine"}}, ["wellbeing"])
     rates = response_rates(campaign)
     assert [group.answered for group in rates.groups] == [None]
-    assert rates.answered is None and rates.visible_answered == 0
+    assert rates.answered is None
     submit(find_invitee(tokens[4]), {"wellbeing": {"1": "fine"}}, ["wellbeing"])
     rates = response_rates(campaign)
     assert [group.answered for group in rates.groups] == [5] and rates.answered == 5
+
+
+def test_a_small_group_is_counted_with_its_role_group_above_never_alone(org):
+    """Section S has 3 answers of 6, its sibling S2 4 of 6: both count at the department."""
+    campaign, tokens = open_test_campaign(org, count=12)
+    invitees = list(campaign.invitees.order_by("pk"))
+    for invitee in invitees[6:]:
+        invitee.reporting_unit = org.sibling
+    CampaignInvitee.objects.bulk_update(invitees[6:], ["reporting_unit"])
+    for invitee in invitees[:6]:
+        invitee.reporting_unit = org.section
+    CampaignInvitee.objects.bulk_update(invitees[:6], ["reporting_unit"])
+    by_pk = {invitee.pk: token for invitee, token in zip(invitees, tokens, strict=True)}
+    for invitee in invitees[:3] + invitees[6:10]:
+        submit(find_invitee(by_pk[invitee.pk]), {"wellbeing": {"1": "fine"}}, ["wellbeing"])
+    rates = response_rates(campaign)
+    assert [(g.unit, g.answered, g.invited, g.groups) for g in rates.groups] == [
+        (org.department, 7, 12, 2)
+    ]
+    assert rates.answered == 7
 
 
 def test_the_rates_page_never_shows_a_hidden_count(client, org):
@@ -148,7 +168,7 @@ def test_the_rates_page_never_shows_a_hidden_count(client, org):
     text = client.get(reverse("experiences:campaign", args=[campaign.pk])).content.decode()
     table = text[text.index("<table") : text.index("</table>")]
     assert ">3<" not in table and "43 %" not in table
-    assert "at least 0" in text
+    assert "Fewer than 5 of 7 invited have answered so far." in text
 
 
 def test_closing_asks_first_then_stops_the_links(client, org):
