@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dialogues.concepts",
     "dialogues.rounds",
     "dialogues.experiences",
+    "dialogues.insights",
 ]
 
 MIDDLEWARE = [

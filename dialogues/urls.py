@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("dialogues.accounts.urls")),
     path("concepts/", include("dialogues.concepts.urls")),
     path("experiences/", include("dialogues.experiences.urls")),
+    path("results/", include("dialogues.insights.urls")),
     path("organisation/", include("dialogues.organisation.urls")),
     path("rounds/", include("dialogues.rounds.urls")),
     path("admin/", admin.site.urls),

@@ -75,6 +75,35 @@ rules.add_perm("experiences.manage_campaigns", is_hr_admin)
 rules.add_perm("experiences.record_interview", is_hr_admin | is_hr_partner)
 rules.add_perm("common.edit_accessibility_statement", is_hr_admin)
 
+# Who reads a campaign's results, for the units they hold the role in (HR administrators: all).
+RESULTS_ROLES = frozenset(
+    {
+        Role.MANAGER,
+        Role.DIRECTOR,
+        Role.HR_PARTNER,
+        Role.LSU_MEMBER,
+        Role.LSU_VICE_CHAIR,
+        Role.AMK_MEMBER,
+    }
+)
+
+
+@rules.predicate
+def reads_results(user) -> bool:
+    return bool(user.is_authenticated and _scopes(user, RESULTS_ROLES))
+
+
+rules.add_perm("insights.view_results", is_hr_admin | reads_results)
+
+
+def results_scopes(user) -> list[Unit] | None:
+    """The units whose results the person may read, each with its tree; None means all."""
+    if is_hr_admin(user):
+        return None
+    if not user.is_authenticated:
+        return []
+    return _scopes(user, RESULTS_ROLES)
+
 
 def _lineage_filter(scopes: list[Unit], field: str) -> Q:
     condition = Q(pk__in=[])

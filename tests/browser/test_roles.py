@@ -36,6 +36,17 @@ HR_ADMIN = {"hr_admin"}
 # Who may open the other department D2: its subtree is outside everyone's scope but these.
 SEES_OTHER_DEPARTMENT = {"hr_admin", "amk_member"}
 
+# Who reads campaign results (for their own units).
+READS_RESULTS = {
+    "manager",
+    "director",
+    "hr_partner",
+    "hr_admin",
+    "lsu_member",
+    "lsu_vice_chair",
+    "amk_member",
+}
+
 # The <h1> of each page the navigation leads to.
 HEADINGS = {
     "/concepts/": "The dialogue concepts",
@@ -43,6 +54,7 @@ HEADINGS = {
     "/organisation/": "Organisation",
     "/organisation/people/": "People",
     "/experiences/campaigns/": "Experience campaigns",
+    "/results/": "Results of the experience campaigns",
     "/organisation/imports/": "Import the organisation",
     "/accounts/profile/": "Your profile",
 }
@@ -52,6 +64,8 @@ def expected_nav(role: str, name: str) -> list[str]:
     labels = ["Overview", "The concepts", "Dialogue rounds", "Organisation"]
     if role in {"hr_partner", "hr_admin"}:
         labels.append("Experiences")
+    if role in READS_RESULTS:
+        labels.append("Results")
     if role in SEES_PEOPLE:
         labels.append("People")
     if role in HR_ADMIN:

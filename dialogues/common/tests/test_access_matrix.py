@@ -44,6 +44,16 @@ SEES_SECTION = {
     "lsu_vice_chair",
     "amk_member",
 }
+# Managers, directors, HR partners and the committees, each for their own units; HR admins.
+READS_RESULTS = {
+    "manager",
+    "director",
+    "hr_partner",
+    "hr_admin",
+    "lsu_member",
+    "lsu_vice_chair",
+    "amk_member",
+}
 SEES_EMPLOYEE = {"employee", "manager", "director", "hr_partner", "hr_admin"}
 SEES_PEOPLE = {"manager", "director", "hr_partner", "hr_admin"}
 # A documented leadership round of the section's manager: the planning group, the manager,
@@ -122,6 +132,10 @@ EXPECTED = {
     "rounds:agreement": {"manager", "director", "hr_partner"},
     "rounds:board": SEES_SECTION,
     "rounds:pdf": {"manager", "director", "hr_partner"},
+    # A closed campaign of section S (each reader lands on the units they hold a role in).
+    "insights:campaigns": READS_RESULTS,
+    "insights:results": READS_RESULTS,
+    "insights:comments": READS_RESULTS,
 }
 
 # Pages of one section or question of the seeded guide (question_move answers GET with 405).
@@ -211,6 +225,14 @@ def url_for(name, org):
 
         campaign, _tokens = open_test_campaign(org)
         return reverse(name, kwargs={"pk": campaign.pk})
+    if name in ("insights:results", "insights:comments"):
+        from dialogues.insights.tests.factories import OPEN_QUESTION, closed_test_campaign
+
+        campaign = closed_test_campaign(org, answered=11)
+        if name == "insights:results":
+            return reverse(name, kwargs={"pk": campaign.pk})
+        url = reverse(name, kwargs={"pk": campaign.pk, "question": OPEN_QUESTION})
+        return url + "?concept=wellbeing"
     if name in EXPERIENCES_OBJECT_URLS:
         from dialogues.experiences.models import Question, Section
 

@@ -65,6 +65,7 @@ class Tree:
         self.parent_of = dict(parent_of)
         self.depth: dict[Hashable, int] = {}
         self.root_of: dict[Hashable, Hashable] = {}
+        self._lineages: dict[Hashable, frozenset] = {}
         for unit in self.parent_of:
             self._place(unit)
 
@@ -80,13 +81,17 @@ class Tree:
             root = member if root is None else root
             self.depth[member], self.root_of[member] = depth, root
 
+    def lineage(self, unit) -> frozenset:
+        """``unit`` and every unit above it."""
+        found = self._lineages.get(unit)
+        if found is None:
+            parent = self.parent_of.get(unit)
+            above = self.lineage(parent) if parent is not None else frozenset()
+            found = self._lineages[unit] = above | {unit}
+        return found
+
     def is_within(self, unit, ancestor) -> bool:
-        node = unit
-        while node is not None:
-            if node == ancestor:
-                return True
-            node = self.parent_of.get(node)
-        return False
+        return ancestor in self.lineage(unit)
 
 
 def build_pools(sizes: Mapping[Group, int], tree: Tree, minimum: int) -> list[Pool]:

@@ -64,6 +64,11 @@ class Publication:
     response_pools: list[tuple[Pool, int]]
     # (concept, source, level) → the pools and their sums.
     pools: dict[tuple[str, str, str], list[PoolSums]]
+    # Which pools each slice takes, worked out once per request (not kept in the cache).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self):
+        return {**self.__dict__, "memo": {}}
 
     def families(self, concept: str, source: str, level: str) -> list[list[PoolSums]]:
         sources = SOURCES if source == "all" else (source,)

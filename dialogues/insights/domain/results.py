@@ -52,12 +52,15 @@ class Slice:
 
 def pools_of(publication: Publication, slice_: Slice, concept: str, level: str):
     """The pools a figure for ``slice_`` adds up (never a hidden one)."""
-    return [
-        sums
-        for family in publication.families(concept, slice_.source, level)
-        for sums in family
-        if slice_.contains(publication, sums)
-    ]
+    key = (slice_, concept, level)
+    if key not in publication.memo:
+        publication.memo[key] = [
+            sums
+            for family in publication.families(concept, slice_.source, level)
+            for sums in family
+            if slice_.contains(publication, sums)
+        ]
+    return publication.memo[key]
 
 
 def level_of(question: dict, written: bool = False) -> str:
