@@ -28,12 +28,15 @@ from dialogues.experiences.models import (
     PendingResponse,
     Response,
 )
+from dialogues.insights.models import Redaction, Theme, ThemeAssignment
 from dialogues.organisation.models import Person, Unit
 
 RESPONSE_TABLES = [PendingResponse, Response, Answer]
 FORBIDDEN_MODELS = {Person, CampaignInvitee, Draft, get_user_model()}
 FORBIDDEN_IN_NAMES = ("token", "invitee", "person", "email", "address", "user")
 TIME_FIELDS = (models.DateTimeField, models.TimeField, models.DurationField)
+# An HR analyst's work on closed campaigns' written answers: themes and redactions.
+ANALYSIS_TABLES = [ThemeAssignment, Redaction]
 
 
 @pytest.mark.parametrize("model", RESPONSE_TABLES, ids=lambda model: model.__name__)
@@ -43,7 +46,7 @@ def test_the_schema_of_the_response_tables_links_to_no_one(model):
         if related is not None:
             assert related not in FORBIDDEN_MODELS, field
             assert related._meta.label != settings.AUTH_USER_MODEL, field
-            assert related in {Campaign, Unit, Response, Answer}, field
+            assert related in {Campaign, Unit, Response, Answer, *ANALYSIS_TABLES}, field
         assert not isinstance(field, TIME_FIELDS), field
         assert not isinstance(field, models.DateField), field  # not even a date
         assert not isinstance(field, models.GenericIPAddressField), field
@@ -54,6 +57,19 @@ def test_the_schema_of_the_response_tables_links_to_no_one(model):
     pk = model._meta.pk
     assert isinstance(pk, models.UUIDField) and pk.default is uuid.uuid4
     assert not any(isinstance(field, models.AutoField) for field in model._meta.concrete_fields)
+
+
+@pytest.mark.parametrize("model", ANALYSIS_TABLES, ids=lambda model: model.__name__)
+def test_the_analysis_of_an_answer_names_only_the_analyst(model):
+    """A theme or a redaction of an answer points at the answer and the analyst, no one else."""
+    for field in model._meta.get_fields(include_hidden=True):
+        related = field.related_model
+        if related is None:
+            continue
+        assert related not in {Person, CampaignInvitee, Draft} or field.name == "by", field
+        assert related in {Answer, Theme, get_user_model()}, field
+        if related is get_user_model():
+            assert field.name == "by", field
 
 
 @pytest.mark.django_db
