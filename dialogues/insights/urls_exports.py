@@ -1,0 +1,3 @@
+"""The addresses of the exports and the read-only API (see views_exports and views_api)."""
+
+urlpatterns = []
