@@ -9,10 +9,8 @@ from dialogues.common.access import permission_required
 from dialogues.experiences.models import Answer, Campaign
 from dialogues.insights.domain.publication import SOURCES, publish
 from dialogues.insights.domain.results import ALL_SOURCES, Slice, level_of, pools_of
-from dialogues.insights.forms import SliceForm
 from dialogues.insights.pages import ResultsPage, concept_names, text_of
-from dialogues.organisation.models import Unit
-from dialogues.organisation.rules import results_scopes
+from dialogues.insights.scoping import request_slice as _slice
 
 VIEW = "insights.view_results"
 
@@ -30,37 +28,6 @@ def slice_query(slice_: Slice, **extra) -> str:
         query["own"] = "1"
     query.update({key: value for key, value in extra.items() if value is not None})
     return query.urlencode()
-
-
-def _scoped_units(user):
-    """The units whose results ``user`` may read (None: all), as a queryset."""
-    scopes = results_scopes(user)
-    units = Unit.objects.active().order_by("lineage")
-    if scopes is None:
-        return None, units
-    condition = Unit.objects.none()
-    for scope in scopes:
-        condition = condition | units.filter(lineage__startswith=scope.lineage)
-    return scopes, condition.distinct().order_by("lineage")
-
-
-def _slice(request) -> tuple[SliceForm, Slice]:
-    """The slice asked for, checked against what the person may read (403 if not theirs)."""
-    scopes, units = _scoped_units(request.user)
-    form = SliceForm(request.GET or None, units=units, whole=scopes is None)
-    slice_ = Slice()
-    if form.is_bound and form.is_valid():
-        slice_ = form.slice()
-    elif form.is_bound and scopes is not None and "unit" in form.errors:
-        # A unit that exists but is not theirs is refused, not quietly replaced.
-        asked = request.GET.get("unit", "")
-        if asked.isdigit() and Unit.objects.filter(pk=int(asked)).exists():
-            raise PermissionDenied(_("You can read the results of your own units only."))
-    if scopes is not None and slice_.unit is None:
-        slice_ = slice_.with_unit(scopes[0].pk)
-    if scopes is not None and not units.filter(pk=slice_.unit).exists():
-        raise PermissionDenied(_("You can read the results of your own units only."))
-    return form, slice_
 
 
 def _visible_campaigns():

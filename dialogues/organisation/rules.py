@@ -94,6 +94,9 @@ def reads_results(user) -> bool:
 
 
 rules.add_perm("insights.view_results", is_hr_admin | reads_results)
+rules.add_perm("insights.view_export_log", is_hr_admin)
+# Themes, hand coding and redaction of written answers: HR's analysts.
+rules.add_perm("insights.analyse_comments", is_hr_admin | is_hr_partner)
 
 
 def results_scopes(user) -> list[Unit] | None:

@@ -136,6 +136,36 @@ EXPECTED = {
     "insights:campaigns": READS_RESULTS,
     "insights:results": READS_RESULTS,
     "insights:comments": READS_RESULTS,
+    "insights:theme_edit": {"hr_partner", "hr_admin"},
+    "insights:theme_history": {"hr_partner", "hr_admin"},
+    "insights:redact": {"hr_partner", "hr_admin"},
+    "insights:proposals": READS_RESULTS,
+    "insights:report_pdf": READS_RESULTS,
+    "insights:export_xlsx": READS_RESULTS,
+    "insights:export_csv": READS_RESULTS,
+    "insights:export_log": HR_ADMIN,
+    "insights:api_tokens": READS_RESULTS,
+    "insights:api_token_revoke": READS_RESULTS,
+    # The API answers a bearer token (each role's own), never a session.
+    "insights:api_campaigns": READS_RESULTS,
+    "insights:api_results": READS_RESULTS,
+    "insights:api_openapi": EVERYONE,
+}
+# Read with the role's API token, not its session.
+API_URLS = {"insights:api_campaigns", "insights:api_results"}
+
+# Pages of the closed campaign of section S.
+INSIGHTS_CAMPAIGN_URLS = {
+    "insights:results",
+    "insights:comments",
+    "insights:theme_edit",
+    "insights:theme_history",
+    "insights:redact",
+    "insights:proposals",
+    "insights:report_pdf",
+    "insights:export_xlsx",
+    "insights:export_csv",
+    "insights:api_results",
 }
 
 # Pages of one section or question of the seeded guide (question_move answers GET with 405).
@@ -225,14 +255,21 @@ def url_for(name, org):
 
         campaign, _tokens = open_test_campaign(org)
         return reverse(name, kwargs={"pk": campaign.pk})
-    if name in ("insights:results", "insights:comments"):
+    if name in INSIGHTS_CAMPAIGN_URLS:
         from dialogues.insights.tests.factories import OPEN_QUESTION, closed_test_campaign
 
         campaign = closed_test_campaign(org, answered=11)
-        if name == "insights:results":
-            return reverse(name, kwargs={"pk": campaign.pk})
-        url = reverse(name, kwargs={"pk": campaign.pk, "question": OPEN_QUESTION})
-        return url + "?concept=wellbeing"
+        if name in ("insights:comments", "insights:theme_edit", "insights:theme_history"):
+            url = reverse(name, kwargs={"pk": campaign.pk, "question": OPEN_QUESTION})
+            return url + "?concept=wellbeing"
+        if name == "insights:redact":
+            from dialogues.experiences.models import Answer
+
+            answer = Answer.objects.filter(question_id=OPEN_QUESTION).first()
+            return reverse(name, kwargs={"pk": campaign.pk, "answer_id": answer.pk})
+        return reverse(name, kwargs={"pk": campaign.pk})
+    if name == "insights:api_token_revoke":
+        return reverse(name, kwargs={"pk": 1})
     if name in EXPERIENCES_OBJECT_URLS:
         from dialogues.experiences.models import Question, Section
 
@@ -257,7 +294,7 @@ def url_for(name, org):
 
 def refused(response) -> bool:
     login_url = reverse("accounts:login")
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):
         return True
     return response.status_code == 302 and response["Location"].startswith(login_url)
 
@@ -269,9 +306,15 @@ def test_every_url_of_the_site_is_in_the_table():
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_role_is_allowed_or_refused_as_the_table_says(client, org, role, name):
-    if role != ANONYMOUS:
+    headers = {}
+    if role != ANONYMOUS and name in API_URLS:
+        from dialogues.insights.models import ApiToken
+
+        _token, key = ApiToken.issue(org.people[role], "matrix")
+        headers["Authorization"] = f"Bearer {key}"
+    elif role != ANONYMOUS:
         client.force_login(org.people[role])
-    response = client.get(url_for(name, org))
+    response = client.get(url_for(name, org), headers=headers)
     assert response.status_code < 500
     allowed = role in EXPECTED[name]
     assert refused(response) is not allowed, (

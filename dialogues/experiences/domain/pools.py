@@ -41,13 +41,21 @@ Group = tuple[Hashable, str]
 
 @dataclass(frozen=True)
 class Pool:
-    """Whole reporting groups, shown together at ``unit`` under ``role_group``."""
+    """Whole reporting groups, shown together at ``unit`` under ``role_group``.
+
+    ``sizes`` holds one count per measure the pool was built for (who answered, then each
+    concept's respondents); ``size`` is the first.
+    """
 
     unit: Hashable
     role_group: str
     groups: frozenset[Group]
-    size: int
+    sizes: tuple[int, ...]
     shown: bool = True
+
+    @property
+    def size(self) -> int:
+        return self.sizes[0]
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,16 @@ class _Atom:
     unit: Hashable
     role_group: str
     groups: frozenset[Group]
-    size: int
+    sizes: tuple[int, ...]
+
+    @property
+    def size(self) -> int:
+        return self.sizes[0]
+
+
+def _sound(sizes: tuple[int, ...], minimum: int) -> bool:
+    """Someone is in it, and each count is 0 or at least the minimum."""
+    return any(sizes) and all(size == 0 or size >= minimum for size in sizes)
 
 
 class Tree:
@@ -94,18 +111,35 @@ class Tree:
         return ancestor in self.lineage(unit)
 
 
-def build_pools(sizes: Mapping[Group, int], tree: Tree, minimum: int) -> list[Pool]:
-    """Pools over reporting groups ``{(unit, role group): size}``; see the module's rules."""
+def _measures(sizes) -> list[Mapping[Group, int]]:
+    return list(sizes) if isinstance(sizes, (list, tuple)) else [sizes]
+
+
+def build_pools(sizes, tree: Tree, minimum: int) -> list[Pool]:
+    """Pools over reporting groups from ``{(unit, role group): size}`` (or a list of such
+    mappings, one per measure: a pool must then hold 0 or the minimum in each)."""
+    measures = _measures(sizes)
+    groups = sorted({group for measure in measures for group in measure}, key=str)
     atoms = [
-        _Atom(unit, role, frozenset({(unit, role)}), size) for (unit, role), size in sizes.items()
+        _Atom(
+            unit, role, frozenset({(unit, role)}), tuple(m.get((unit, role), 0) for m in measures)
+        )
+        for unit, role in groups
     ]
     return _pool(atoms, tree, minimum)
 
 
-def coarsen(pools: Iterable[Pool], sizes: Mapping[Group, int], tree: Tree, minimum: int):
-    """Pools for a stricter ``minimum``, each a union of ``pools``, sized by ``sizes``."""
+def coarsen(pools: Iterable[Pool], sizes, tree: Tree, minimum: int) -> list[Pool]:
+    """Pools each a union of ``pools``, sized by ``sizes`` (a mapping or a list of them), that
+    meet ``minimum`` in every measure: never cutting across the pools they are made of."""
+    measures = _measures(sizes)
     atoms = [
-        _Atom(pool.unit, pool.role_group, pool.groups, sum(sizes.get(g, 0) for g in pool.groups))
+        _Atom(
+            pool.unit,
+            pool.role_group,
+            pool.groups,
+            tuple(sum(m.get(g, 0) for g in pool.groups) for m in measures),
+        )
         for pool in pools
     ]
     return _pool(atoms, tree, minimum)
@@ -116,7 +150,7 @@ def _merge(atoms: list[_Atom], unit, role_group: str) -> _Atom:
         unit,
         role_group,
         frozenset().union(*(atom.groups for atom in atoms)),
-        sum(atom.size for atom in atoms),
+        tuple(map(sum, zip(*(atom.sizes for atom in atoms), strict=True))),
     )
 
 
@@ -136,14 +170,14 @@ def _pool(atoms: list[_Atom], tree: Tree, minimum: int) -> list[Pool]:
         for role_group in sorted(by_role):
             small = []
             for atom in by_role[role_group]:
-                if atom.size >= minimum:
+                if _sound(atom.sizes, minimum):
                     kept.append(atom)
                 else:
                     small.append(atom)
             if not small:
                 continue
             merged = _merge(small, unit, role_group)
-            if merged.size >= minimum:
+            if _sound(merged.sizes, minimum):
                 kept.append(merged)
             else:
                 short.append(merged)
@@ -154,14 +188,17 @@ def _pool(atoms: list[_Atom], tree: Tree, minimum: int) -> list[Pool]:
         elif short:
             kept, short_tree = _close_root(unit, short, kept, tree, minimum)
             hidden.extend(short_tree)
-    return [Pool(a.unit, a.role_group, a.groups, a.size) for a in kept] + [
-        Pool(a.unit, a.role_group, a.groups, a.size, shown=False) for a in hidden
+    return [Pool(a.unit, a.role_group, a.groups, a.sizes) for a in kept] + [
+        Pool(a.unit, a.role_group, a.groups, a.sizes, shown=False) for a in hidden
     ]
 
 
 def _close_root(root, short: list[_Atom], kept: list[_Atom], tree: Tree, minimum: int):
     """Merge a root's leftovers into one "all" pool, pulling in the smallest pools if short."""
     merged = _merge(short, root, ALL_ROLE_GROUPS)
+    if not any(merged.sizes):
+        # Nobody in what is left: an empty pool tells nothing, so it is shown (as 0).
+        return [*kept, merged], []
     below = sorted(
         (atom for atom in kept if tree.root_of.get(atom.unit) == root),
         # Smallest first; of equal size, the shallowest, so that deeper detail survives.
@@ -169,12 +206,12 @@ def _close_root(root, short: list[_Atom], kept: list[_Atom], tree: Tree, minimum
     )
     pulled = []
     for atom in below:
-        if merged.size >= minimum:
+        if _sound(merged.sizes, minimum):
             break
         pulled.append(atom)
         merged = _merge([merged, atom], root, ALL_ROLE_GROUPS)
     rest = [atom for atom in kept if atom not in pulled]
-    if merged.size >= minimum:
+    if _sound(merged.sizes, minimum):
         return [*rest, merged], []
     # The whole tree is short: one pool that no page may show.
     return rest, [merged]

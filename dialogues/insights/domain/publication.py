@@ -18,7 +18,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from dialogues.experiences.domain.pools import Pool, Tree, build_pools, coarsen
 from dialogues.experiences.models import Answer, Campaign, Response
@@ -42,13 +42,11 @@ class PoolSums:
 
     pool: Pool
     source: str
+    # The concept's respondents in the pool (interviews: the people present).
+    size: int = 0
     choices: dict[int, Counter] = field(default_factory=dict)
     # Per question, how many answers have a written text (an open answer or a "why").
     comments: Counter = field(default_factory=Counter)
-
-    @property
-    def size(self) -> int:
-        return self.pool.size
 
 
 @dataclass
@@ -150,10 +148,10 @@ def _comment_counts(campaign: Campaign) -> dict[tuple[str, str], dict]:
     return counts
 
 
-def _sum(pools: list[Pool], source: str, choices: dict, comments: dict) -> list[PoolSums]:
+def _sum(pools, source: str, sizes: dict, choices: dict, comments: dict) -> list[PoolSums]:
     summed = []
     for pool in pools:
-        sums = PoolSums(pool, source)
+        sums = PoolSums(pool, source, sum(sizes.get(group, 0) for group in pool.groups))
         for group in pool.groups:
             for question, counts in choices.get(group, {}).items():
                 sums.choices.setdefault(question, Counter()).update(counts)
@@ -173,13 +171,14 @@ class Minimums:
         return cls(campaign.count_minimum, campaign.comment_minimum, campaign.sensitive_minimum)
 
 
-def _levels(first: list[Pool], sizes: dict, tree: Tree, minimums: Minimums) -> dict:
-    """The counts pools and their coarsenings for comments and sensitive questions."""
-    comments = coarsen(first, sizes, tree, minimums.comments)
+def _levels(first: list[Pool], measures: list, tree: Tree, minimums: Minimums) -> dict:
+    """Pools for counts, then coarser ones for comments and for sensitive questions."""
+    counts = coarsen(first, measures, tree, minimums.counts)
+    comments = coarsen(counts, measures, tree, minimums.comments)
     return {
-        "counts": first,
+        "counts": counts,
         "comments": comments,
-        "sensitive": coarsen(comments, sizes, tree, minimums.sensitive),
+        "sensitive": coarsen(comments, measures, tree, minimums.sensitive),
     }
 
 
@@ -201,18 +200,26 @@ def assemble(
     """The publication from per-group tallies: pools, then the sums over each pool."""
     responders = build_pools(tallies.answered, tree, minimums.counts)
     pools: dict[tuple[str, str, str], list[PoolSums]] = {}
+    answered = {c: tallies.sizes.get((c, QUESTIONNAIRE), {}) for c in concepts}
+    # A concept with fewer respondents than the minimum in all is not shown at all; the
+    # others share one set of pools, so that who answered which concept is never split
+    # finer for one concept than for the other (each respondent answered at least one).
+    shown = [c for c in concepts if sum(answered[c].values()) >= minimums.counts]
+    measures = [tallies.answered, *(answered[c] for c in shown)]
+    shared = _levels(responders, measures, tree, minimums)
     for concept in concepts:
         for source in SOURCES:
             group_sizes = tallies.sizes.get((concept, source), {})
             if source == QUESTIONNAIRE:
-                # Each concept's pools are unions of the responders' pools: never crossing.
-                first = coarsen(responders, group_sizes, tree, minimums.counts)
+                levels = shared if concept in shown else {}
             else:
                 first = build_pools(group_sizes, tree, minimums.counts)
-            for level, level_pools in _levels(first, group_sizes, tree, minimums).items():
+                levels = _levels(first, [group_sizes], tree, minimums)
+            for level, level_pools in levels.items():
                 pools[(concept, source, level)] = _sum(
                     level_pools,
                     source,
+                    group_sizes,
                     tallies.choices.get((concept, source), {}),
                     tallies.comments.get((concept, source), {}),
                 )
@@ -252,8 +259,10 @@ def build_publication(campaign: Campaign) -> Publication:
 
 def publish(campaign: Campaign) -> Publication:
     """The campaign's publication, cached until its responses change."""
-    count = Response.objects.filter(campaign=campaign).count()
-    key = f"insights:publication:{campaign.pk}:{campaign.status}:{count}"
+    # The largest random key tells two sets of responses apart where a count would not
+    # (a campaign of a restored or rebuilt database may have the same number and id).
+    seen = Response.objects.filter(campaign=campaign).aggregate(count=Count("pk"), last=Max("pk"))
+    key = f"insights:publication:{campaign.pk}:{campaign.status}:{seen['count']}:{seen['last']}"
     publication = cache.get(key)
     if publication is None:
         publication = build_publication(campaign)

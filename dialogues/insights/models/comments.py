@@ -25,6 +25,10 @@ class Theme(models.Model):
     label_da = models.CharField(_("label (Danish)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200)
     automatic = models.BooleanField(_("found automatically"), default=True)
+    # The group of answers that say nothing ("No comments", "-"): listed last, never a proposal.
+    no_content = models.BooleanField(default=False)
+    # The answers nearest the theme's centre when it was found (answer ids), quoted first.
+    quotes = models.JSONField(default=list, blank=True)
     # Set when an analyst renamed the theme: the automatic labels no longer replace it.
     renamed = models.BooleanField(default=False)
     merged_into = models.ForeignKey(
@@ -35,8 +39,6 @@ class Theme(models.Model):
         on_delete=models.SET_NULL,
         related_name="merged",
     )
-    # The automatic theme's centre (float32 bytes), to place comments that come later.
-    centroid = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("theme")

@@ -99,14 +99,14 @@ def test_written_answers_need_the_comment_minimum_and_come_escaped(client, org):
     client.force_login(org.hr_admin)
     url = reverse("insights:comments", args=[small.pk, OPEN_QUESTION])
     page = client.get(url, {"concept": "wellbeing"})
-    assert page.status_code == 200 and page.context["comments"] is None
+    assert page.status_code == 200 and page.context["answers"] is None
     assert "Good talk" not in page.content.decode()
 
     big = closed_test_campaign(org, answered=11, texts=texts)
     page = client.get(
         reverse("insights:comments", args=[big.pk, OPEN_QUESTION]), {"concept": "wellbeing"}
     )
-    comments = [text for text, _ in page.context["comments"]]
+    comments = [answer.text for answer in page.context["answers"]]
     assert len(comments) == 11 and comments.count("Good talk") == 4
     body = page.content.decode()
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body

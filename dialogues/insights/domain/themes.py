@@ -1,0 +1,217 @@
+"""Themes of a question's written answers, kept in the database, and an analyst's edits.
+
+The automatic grouping (``insights.themes``) runs once per question of a closed campaign,
+over every written answer of both concepts, and is stored as ``Theme`` rows and one
+``ThemeAssignment`` per answer. From then on only an analyst changes it: rename, merge, split,
+move an answer. Each edit is one transaction with its ``ThemeEdit`` row, and nothing
+automatic ever runs over it again, so the edits win in every page and report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dialogues.experiences.models import Answer, Campaign
+from dialogues.insights.models import Theme, ThemeAssignment, ThemeEdit
+
+
+class ThemeRefused(Exception):
+    """The edit cannot be made; the message says why."""
+
+
+def questions_with_texts(campaign: Campaign) -> list[int]:
+    """The questions of the campaign that have written answers, in the guide's order."""
+    having = set(
+        Answer.objects.filter(response__campaign=campaign)
+        .exclude(text="")
+        .values_list("question_id", flat=True)
+        .distinct()
+    )
+    order = [q["id"] for s in campaign.guide_version.snapshot["sections"] for q in s["questions"]]
+    return [question for question in order if question in having]
+
+
+def ensure_themes(campaign: Campaign, question_id: int) -> bool:
+    """Group the question's written answers once; True if this call did the grouping."""
+    if Theme.objects.filter(campaign=campaign, question_id=question_id).exists():
+        return False
+    from dialogues.insights.themes import Comment, find_themes
+
+    with transaction.atomic():
+        # One grouping at a time per campaign: a second caller waits, then finds the themes.
+        Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if Theme.objects.filter(campaign=campaign, question_id=question_id).exists():
+            return False
+        rows = (
+            Answer.objects.filter(response__campaign=campaign, question_id=question_id)
+            .exclude(text="")
+            .order_by("pk")
+            .values_list("pk", "text", "response__concept")
+        )
+        comments = [Comment(key=pk, text=text, concept=concept) for pk, text, concept in rows]
+        if not comments:
+            return False
+        found = find_themes(comments, seed=0)
+        for theme in found:
+            row = Theme.objects.create(
+                campaign=campaign,
+                question_id=question_id,
+                label_da=theme.label_da[:200],
+                label_en=theme.label_en[:200],
+                no_content=bool(getattr(theme, "no_content", False)),
+                quotes=[str(key) for key in theme.quotes],
+            )
+            ThemeAssignment.objects.bulk_create(
+                [ThemeAssignment(answer_id=key, theme=row) for key in theme.keys],
+                batch_size=1000,
+            )
+    return True
+
+
+def live_themes(campaign: Campaign, question_id: int) -> list[Theme]:
+    """The question's themes that are not merged away, the no-content group last."""
+    return list(
+        Theme.objects.filter(campaign=campaign, question_id=question_id, merged_into=None).order_by(
+            "no_content", "pk"
+        )
+    )
+
+
+@dataclass
+class ThemeSummary:
+    theme: Theme
+    sizes: dict[str, int] = field(default_factory=dict)  # per concept, in the slice
+    quotes: list = field(default_factory=list)  # WrittenAnswer, readable ones only
+
+    @property
+    def size(self) -> int:
+        return sum(self.sizes.values())
+
+
+def summaries(themes: list[Theme], answers, quotes: int = 3) -> list[ThemeSummary]:
+    """Each theme's size per concept and its quotes, among ``answers`` (a slice's)."""
+    by_theme = {theme.pk: ThemeSummary(theme) for theme in themes}
+    members: dict[int, list] = {theme.pk: [] for theme in themes}
+    for answer in answers:
+        if answer.theme_id in by_theme:
+            summary = by_theme[answer.theme_id]
+            summary.sizes[answer.concept] = summary.sizes.get(answer.concept, 0) + 1
+            members[answer.theme_id].append(answer)
+    for theme in themes:
+        readable = [answer for answer in members[theme.pk] if answer.readable]
+        central = {key: rank for rank, key in enumerate(theme.quotes)}
+        readable.sort(key=lambda answer: central.get(str(answer.id), len(central)))
+        by_theme[theme.pk].quotes = _distinct(readable, quotes)
+    ranked = [by_theme[theme.pk] for theme in themes if by_theme[theme.pk].size]
+    return sorted(ranked, key=lambda summary: (summary.theme.no_content, -summary.size))
+
+
+def _distinct(answers, count: int) -> list:
+    """The first ``count`` answers whose texts differ (people often write the same words)."""
+    seen, chosen = set(), []
+    for answer in answers:
+        key = " ".join(answer.text.casefold().split()).strip(".! ")
+        if key not in seen:
+            seen.add(key)
+            chosen.append(answer)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+# --- an analyst's edits ---------------------------------------------------------------------
+
+
+def _record(theme: Theme, action: str, by, **details) -> None:
+    ThemeEdit.objects.create(
+        campaign_id=theme.campaign_id,
+        question_id=theme.question_id,
+        action=action,
+        details=details,
+        by=by,
+    )
+
+
+def rename(theme: Theme, label_da: str, label_en: str, by) -> None:
+    label_da, label_en = label_da.strip(), label_en.strip()
+    if not label_da and not label_en:
+        raise ThemeRefused(_("Give the theme a name in at least one language."))
+    with transaction.atomic():
+        before = {"da": theme.label_da, "en": theme.label_en}
+        theme.label_da = label_da or label_en
+        theme.label_en = label_en or label_da
+        theme.renamed = True
+        theme.save(update_fields=["label_da", "label_en", "renamed"])
+        _record(theme, ThemeEdit.Action.RENAME, by, before=before, after=[label_da, label_en])
+
+
+def merge(target: Theme, others: list[Theme], by) -> int:
+    """Move every answer of ``others`` into ``target``; returns how many moved."""
+    others = [other for other in others if other.pk != target.pk]
+    if not others:
+        raise ThemeRefused(_("Choose at least one other theme to merge into this one."))
+    if any(
+        o.campaign_id != target.campaign_id or o.question_id != target.question_id for o in others
+    ):
+        raise ThemeRefused(_("Only themes of the same question can be merged."))
+    with transaction.atomic():
+        moved = ThemeAssignment.objects.filter(theme__in=others).update(theme=target, by_hand=True)
+        Theme.objects.filter(pk__in=[o.pk for o in others]).update(merged_into=target)
+        _record(
+            target,
+            ThemeEdit.Action.MERGE,
+            by,
+            into=target.pk,
+            merged=[{"id": o.pk, "label": str(o)} for o in others],
+            moved=moved,
+        )
+    return moved
+
+
+def split(theme: Theme, answer_ids, label_da: str, label_en: str, by) -> Theme:
+    """A new theme holding the chosen answers of ``theme``."""
+    chosen = ThemeAssignment.objects.filter(theme=theme, answer_id__in=list(answer_ids))
+    if not chosen.exists():
+        raise ThemeRefused(_("Choose the answers that belong in the new theme."))
+    if not label_da.strip() and not label_en.strip():
+        raise ThemeRefused(_("Give the theme a name in at least one language."))
+    with transaction.atomic():
+        new = Theme.objects.create(
+            campaign_id=theme.campaign_id,
+            question_id=theme.question_id,
+            label_da=(label_da or label_en).strip(),
+            label_en=(label_en or label_da).strip(),
+            automatic=False,
+            renamed=True,
+        )
+        moved = chosen.update(theme=new, by_hand=True)
+        _record(theme, ThemeEdit.Action.SPLIT, by, new=new.pk, label=str(new), moved=moved)
+    return new
+
+
+def move(answer_id, theme: Theme, by) -> None:
+    """Put one answer in ``theme`` by hand (qualitative coding)."""
+    with transaction.atomic():
+        assignment = ThemeAssignment.objects.select_for_update().filter(answer_id=answer_id).first()
+        if assignment is None:
+            if not Answer.objects.filter(
+                pk=answer_id, response__campaign_id=theme.campaign_id, question_id=theme.question_id
+            ).exists():
+                raise ThemeRefused(_("That answer is not one of this question's."))
+            ThemeAssignment.objects.create(answer_id=answer_id, theme=theme, by_hand=True)
+            before = None
+        else:
+            if assignment.theme.question_id != theme.question_id:
+                raise ThemeRefused(_("That answer is not one of this question's."))
+            before = assignment.theme_id
+            assignment.theme, assignment.by_hand = theme, True
+            assignment.save(update_fields=["theme", "by_hand"])
+        _record(theme, ThemeEdit.Action.TAG, by, answer=str(answer_id), before=before, to=theme.pk)
+
+
+def counts_by_theme(themes: list[Theme], answers) -> Counter:
+    return Counter(answer.theme_id for answer in answers if answer.theme_id is not None)

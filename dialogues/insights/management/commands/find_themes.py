@@ -1,0 +1,38 @@
+"""Group the written answers of closed campaigns into themes: ``manage.py find_themes [ID …]``.
+
+The results pages group a question's answers the first time someone opens it; this does every
+question at once (the periodic job runs it after a campaign closes), so that nobody waits.
+Questions already grouped are left as they are: an analyst's edits are never redone.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from dialogues.experiences.models import Campaign
+from dialogues.insights.domain.themes import ensure_themes, questions_with_texts
+
+
+class Command(BaseCommand):
+    help = "Group the written answers of closed campaigns into themes (all closed if no ID)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("campaigns", type=int, nargs="*", help="the campaigns' numbers")
+
+    def handle(self, *args, campaigns, **options):
+        chosen = Campaign.objects.filter(status=Campaign.Status.CLOSED)
+        if campaigns:
+            chosen = chosen.filter(pk__in=campaigns)
+            missing = set(campaigns) - set(chosen.values_list("pk", flat=True))
+            if missing:
+                raise CommandError(f"No closed campaign with the number {min(missing)}.")
+        for campaign in chosen:
+            questions = questions_with_texts(campaign)
+            grouped = 0
+            for question in tqdm(questions, desc=str(campaign), disable=None):
+                grouped += ensure_themes(campaign, question)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"“{campaign}”: {grouped} questions grouped, "
+                    f"{len(questions) - grouped} already had themes."
+                )
+            )
