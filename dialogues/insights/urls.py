@@ -18,6 +18,7 @@ urlpatterns = [
         name="theme_history",
     ),
     path("<int:pk>/answers/<uuid:answer_id>/review/", views_comments.redact, name="redact"),
+    path("<int:pk>/search/", views_comments.search_page, name="search"),
     path("<int:pk>/proposals/", views_report.proposal_page, name="proposals"),
     path("<int:pk>/report.pdf", views_report.report_pdf, name="report_pdf"),
     *urls_exports.urlpatterns,

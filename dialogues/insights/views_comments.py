@@ -261,3 +261,39 @@ def redact(request, pk, answer_id):
             "back": back,
         },
     )
+
+
+SEARCH_SHOWN_PER_QUESTION = 20
+
+
+@permission_required(VIEW)
+def search_page(request, pk):
+    """Every written answer of the campaign (in the slice) that holds all the words searched."""
+    campaign = _closed(pk)
+    form, slice_ = _slice(request)
+    publication = publish(campaign)
+    analyst = request.user.has_perm(ANALYSE)
+    search = request.GET.get("q", "")
+    words = search.casefold().split()
+    found = []
+    for question_id in theme_domain.questions_with_texts(campaign) if words else []:
+        question = publication.questions[question_id]
+        answers = written_answers(campaign, publication, slice_, question) or []
+        matching = [
+            answer for answer in answers if (analyst or answer.readable) and _matches(answer, words)
+        ]
+        if matching:
+            found.append((question, text_of(question["text"]), matching))
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "slice": slice_,
+        "query": slice_query(slice_),
+        "search": search,
+        "found": [
+            (q, text, matching[:SEARCH_SHOWN_PER_QUESTION], len(matching))
+            for q, text, matching in found
+        ],
+        "total": sum(len(matching) for _, _, matching in found),
+    }
+    return render(request, "insights/search.html", context)

@@ -18,7 +18,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum, TextField
+from django.db.models.functions import Cast
 
 from dialogues.experiences.domain.pools import Pool, Tree, build_pools, coarsen
 from dialogues.experiences.models import Answer, Campaign, Response
@@ -261,7 +262,10 @@ def publish(campaign: Campaign) -> Publication:
     """The campaign's publication, cached until its responses change."""
     # The largest random key tells two sets of responses apart where a count would not
     # (a campaign of a restored or rebuilt database may have the same number and id).
-    seen = Response.objects.filter(campaign=campaign).aggregate(count=Count("pk"), last=Max("pk"))
+    seen = Response.objects.filter(campaign=campaign).aggregate(
+        count=Count("pk"),
+        last=Max(Cast("pk", TextField())),  # PostgreSQL has no max(uuid)
+    )
     key = f"insights:publication:{campaign.pk}:{campaign.status}:{seen['count']}:{seen['last']}"
     publication = cache.get(key)
     if publication is None:

@@ -161,3 +161,16 @@ def test_search_finds_answers_in_either_language(client, org, campaign):
     page = question_page(client, campaign, q="lidt tid")
     texts = [a.text for a in page.context["shown"]]
     assert len(texts) == 3 and all("lidt tid" in text for text in texts)
+
+
+def test_the_campaign_search_finds_answers_of_every_question_readers_may_see(client, org, campaign):
+    client.force_login(org.director)
+    page = client.get(reverse("insights:search", args=[campaign.pk]), {"q": "meeting"})
+    found = [answer.text for _, _, matching, _ in page.context["found"] for answer in matching]
+    assert "Too little time, the meeting was rushed" in found
+    # The flagged answer is not for readers until HR has reviewed it.
+    assert not any("Mikkel" in text for text in found)
+    client.force_login(org.hr_admin)
+    page = client.get(reverse("insights:search", args=[campaign.pk]), {"q": "meeting"})
+    found = [answer.text for _, _, matching, _ in page.context["found"] for answer in matching]
+    assert any("Mikkel" in text for text in found)
