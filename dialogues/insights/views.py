@@ -34,7 +34,9 @@ def _visible_campaigns():
 
 @permission_required(VIEW)
 def campaign_list(request):
-    return render(request, "insights/campaign_list.html", {"campaigns": _visible_campaigns()})
+    # Those with results first: a closed campaign is what a reader comes for.
+    campaigns = sorted(_visible_campaigns(), key=lambda c: c.status != Campaign.Status.CLOSED)
+    return render(request, "insights/campaign_list.html", {"campaigns": campaigns})
 
 
 @permission_required(VIEW)

@@ -76,7 +76,9 @@ def question_page(request, pk, question):
     }
     if answers is None:
         return render(request, "insights/question.html", context)
-    if theme_domain.ensure_themes(campaign, question):
+    grouped = theme_domain.themes_ready(campaign, question)
+    if grouped:
+        # Read again: the answers now carry the themes just found.
         answers = written_answers(campaign, publication, slice_, asked, concepts)
     if not analyst:
         answers = [answer for answer in answers if answer.readable]
@@ -106,6 +108,7 @@ def question_page(request, pk, question):
         search=request.GET.get("q", ""),
         flagged_only=bool(request.GET.get("flagged")),
         awaiting=sum(1 for answer in answers if answer.awaiting_review),
+        grouped=grouped,
     )
     return render(request, "insights/question.html", context)
 

@@ -54,7 +54,8 @@ def proposals(campaign, publication, slice_, limit: int = 10) -> dict[str, list[
         answers = written_answers(campaign, publication, slice_, question)
         if not answers:
             continue
-        theme_domain.ensure_themes(campaign, question["id"])
+        if not theme_domain.themes_ready(campaign, question["id"]):
+            continue
         answers = written_answers(campaign, publication, slice_, question)
         themes = [t for t in theme_domain.live_themes(campaign, question["id"]) if not t.no_content]
         for kind in publication.concepts:

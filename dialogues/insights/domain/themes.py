@@ -36,26 +36,31 @@ def questions_with_texts(campaign: Campaign) -> list[int]:
 
 
 def ensure_themes(campaign: Campaign, question_id: int) -> bool:
-    """Group the question's written answers once; True if this call did the grouping."""
+    """Group the question's written answers once; True if this call stored the grouping.
+
+    The grouping runs outside any transaction (it takes seconds, and SQLite would hold every
+    other writer that long); only storing it is one short transaction, which checks again
+    that nobody stored a grouping meanwhile.
+    """
     if Theme.objects.filter(campaign=campaign, question_id=question_id).exists():
         return False
     from dialogues.insights.themes import Comment, find_themes
 
+    rows = (
+        Answer.objects.filter(response__campaign=campaign, question_id=question_id)
+        .exclude(text="")
+        .order_by("pk")
+        .values_list("pk", "text", "response__concept")
+    )
+    comments = [Comment(key=pk, text=text, concept=concept) for pk, text, concept in rows]
+    if not comments:
+        return False
+    found = find_themes(comments, seed=0)
     with transaction.atomic():
-        # One grouping at a time per campaign: a second caller waits, then finds the themes.
+        # One writer at a time per campaign: a second caller waits, then finds the themes.
         Campaign.objects.select_for_update().get(pk=campaign.pk)
         if Theme.objects.filter(campaign=campaign, question_id=question_id).exists():
             return False
-        rows = (
-            Answer.objects.filter(response__campaign=campaign, question_id=question_id)
-            .exclude(text="")
-            .order_by("pk")
-            .values_list("pk", "text", "response__concept")
-        )
-        comments = [Comment(key=pk, text=text, concept=concept) for pk, text, concept in rows]
-        if not comments:
-            return False
-        found = find_themes(comments, seed=0)
         for theme in found:
             row = Theme.objects.create(
                 campaign=campaign,
@@ -70,6 +75,33 @@ def ensure_themes(campaign: Campaign, question_id: int) -> bool:
                 batch_size=1000,
             )
     return True
+
+
+# Up to this many written answers, a page groups them itself; more wait for the background.
+GROUP_WHILE_WAITING = 200
+
+
+def themes_ready(campaign: Campaign, question_id: int) -> bool:
+    """Whether the question's themes exist, grouping a small question at once and handing a
+    large one to the task worker (and the periodic ``find_themes``) so no page waits on it."""
+    if Theme.objects.filter(campaign=campaign, question_id=question_id).exists():
+        return True
+    count = (
+        Answer.objects.filter(response__campaign=campaign, question_id=question_id)
+        .exclude(text="")
+        .count()
+    )
+    if count <= GROUP_WHILE_WAITING:
+        ensure_themes(campaign, question_id)
+        return True
+    from django.core.cache import cache
+
+    from dialogues.insights.tasks import find_themes_task
+
+    # Once per question every ten minutes, however many people open the page meanwhile.
+    if cache.add(f"insights:grouping:{campaign.pk}:{question_id}", True, timeout=600):
+        find_themes_task.enqueue(campaign.pk, question_id)
+    return Theme.objects.filter(campaign=campaign, question_id=question_id).exists()
 
 
 def live_themes(campaign: Campaign, question_id: int) -> list[Theme]:

@@ -174,3 +174,28 @@ def test_the_campaign_search_finds_answers_of_every_question_readers_may_see(cli
     page = client.get(reverse("insights:search", args=[campaign.pk]), {"q": "meeting"})
     found = [answer.text for _, _, matching, _ in page.context["found"] for answer in matching]
     assert any("Mikkel" in text for text in found)
+
+
+def test_a_large_question_is_grouped_by_the_task_worker_not_the_page(
+    client, org, campaign, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from dialogues.insights import tasks
+    from dialogues.insights.domain import themes
+
+    find_themes_task = tasks.find_themes_task
+    monkeypatch.setattr(themes, "GROUP_WHILE_WAITING", 5)
+    queued = []
+    waiting = SimpleNamespace(enqueue=lambda *args: queued.append(args))
+    monkeypatch.setattr(tasks, "find_themes_task", waiting)
+    client.force_login(org.hr_admin)
+    page = question_page(client, campaign)
+    assert page.status_code == 200 and not page.context["grouped"]
+    assert "being found in the background" in page.content.decode()
+    assert len(page.context["shown"]) == 12  # the answers are there without their themes
+    assert queued == [(campaign.pk, OPEN_QUESTION)]
+    question_page(client, campaign)
+    assert len(queued) == 1  # not again while the first is pending
+    find_themes_task.call(campaign.pk, OPEN_QUESTION)
+    assert question_page(client, campaign).context["grouped"]
