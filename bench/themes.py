@@ -10,7 +10,7 @@ against the demo generator's comments (``comment_samples``, template-made, a sec
 Two baselines get the same number of groups as the engine found: TF-IDF + NMF on words, and
 the product issue's recipe (e5 vectors, each language's mean subtracted, k-means).
 
-Speed: each size runs in a fresh process that reports its own peak RSS (``ru_maxrss``):
+Speed: each size runs in a fresh process that reports its own peak RSS (``VmHWM``):
 first "cold" (every comment embedded, then grouped), then "warm" (the vectors the cold run
 made are passed in, as a caller that keeps them in the database would).
 """
@@ -162,6 +162,20 @@ def quality(demo_count: int, demo_seed: int) -> list[str]:
     return lines
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    Linux's VmHWM, not ``ru_maxrss``: the latter keeps the parent's peak across fork and exec,
+    so a child started after the quality run would report the parent's memory.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(size: int, seed: int, vectors_path: str | None, save_path: str | None) -> None:
     """One timed run in this (fresh) process; prints a JSON line."""
     texts = [s.text for s in demo_samples(size, seed)]
@@ -177,7 +191,7 @@ def child(size: int, seed: int, vectors_path: str | None, save_path: str | None)
         for key, vector in themes.computed.items():
             out[key] = vector
         np.save(save_path, out)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(
         json.dumps(
             {

@@ -28,7 +28,7 @@ from dialogues.experiences.models import (
     PendingResponse,
     Response,
 )
-from dialogues.insights.models import Redaction, Theme, ThemeAssignment
+from dialogues.insights.models import AnswerVector, Redaction, Theme, ThemeAssignment
 from dialogues.organisation.models import Person, Unit
 
 RESPONSE_TABLES = [PendingResponse, Response, Answer]
@@ -36,7 +36,7 @@ FORBIDDEN_MODELS = {Person, CampaignInvitee, Draft, get_user_model()}
 FORBIDDEN_IN_NAMES = ("token", "invitee", "person", "email", "address", "user")
 TIME_FIELDS = (models.DateTimeField, models.TimeField, models.DurationField)
 # An HR analyst's work on closed campaigns' written answers: themes and redactions.
-ANALYSIS_TABLES = [ThemeAssignment, Redaction]
+ANALYSIS_TABLES = [ThemeAssignment, Redaction, AnswerVector]
 
 
 @pytest.mark.parametrize("model", RESPONSE_TABLES, ids=lambda model: model.__name__)

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dialogues.experiences.models import Answer, Campaign
-from dialogues.insights.models import Theme, ThemeAssignment, ThemeEdit
+from dialogues.insights.models import AnswerVector, Theme, ThemeAssignment, ThemeEdit
 
 
 class ThemeRefused(Exception):
@@ -35,32 +35,85 @@ def questions_with_texts(campaign: Campaign) -> list[int]:
     return [question for question in order if question in having]
 
 
+EMBED_BATCH = 256
+
+
+def embed_new_answers(limit: int | None = None, progress=None) -> int:
+    """Embed the written answers that have no vector yet; returns how many were embedded.
+
+    Embedding is the slow part of finding themes (about 10 ms an answer on two cores), so
+    the periodic job does it as answers arrive, and grouping at the close only reads vectors.
+    """
+    from dialogues.insights.themes import embed, is_no_content, to_bytes
+
+    waiting = (
+        Answer.objects.exclude(text="")
+        .filter(vector__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "text")
+    )
+    if limit is not None:
+        waiting = waiting[:limit]
+    done = 0
+    batch = []
+    for pk, text in waiting.iterator(chunk_size=EMBED_BATCH):
+        if not is_no_content(text):
+            batch.append((pk, text))
+        if len(batch) == EMBED_BATCH:
+            done += _store_vectors(batch, embed, to_bytes)
+            batch = []
+            if progress:
+                progress(done)
+    if batch:
+        done += _store_vectors(batch, embed, to_bytes)
+    return done
+
+
+def _store_vectors(batch, embed, to_bytes) -> int:
+    vectors = embed([text for _, text in batch])
+    AnswerVector.objects.bulk_create(
+        [
+            AnswerVector(answer_id=pk, vector=to_bytes(v))
+            for (pk, _), v in zip(batch, vectors, strict=True)
+        ],
+        ignore_conflicts=True,
+    )
+    return len(batch)
+
+
 def ensure_themes(campaign: Campaign, question_id: int) -> bool:
     """Group the question's written answers once; True if this call stored the grouping.
 
-    The grouping runs outside any transaction (it takes seconds, and SQLite would hold every
-    other writer that long); only storing it is one short transaction, which checks again
-    that nobody stored a grouping meanwhile.
+    Stored vectors are used (``embed_new_answers``); the answers without one are embedded
+    here and their vectors kept. The grouping runs outside any transaction (it takes
+    seconds, and SQLite would hold every other writer that long); only storing it is one
+    short transaction, which checks again that nobody stored a grouping meanwhile.
     """
     if Theme.objects.filter(campaign=campaign, question_id=question_id).exists():
         return False
-    from dialogues.insights.themes import Comment, find_themes
+    from dialogues.insights.themes import Comment, find_themes, from_bytes, to_bytes
 
-    rows = (
+    rows = list(
         Answer.objects.filter(response__campaign=campaign, question_id=question_id)
         .exclude(text="")
         .order_by("pk")
-        .values_list("pk", "text", "response__concept")
+        .values_list("pk", "text", "response__concept", "vector__vector")
     )
-    comments = [Comment(key=pk, text=text, concept=concept) for pk, text, concept in rows]
-    if not comments:
+    if not rows:
         return False
-    found = find_themes(comments, seed=0)
+    comments = [Comment(key=pk, text=text, concept=concept) for pk, text, concept, _ in rows]
+    vectors = [from_bytes(vector) if vector else None for *_, vector in rows]
+    found = find_themes(comments, vectors=vectors, seed=0)
     with transaction.atomic():
         # One writer at a time per campaign: a second caller waits, then finds the themes.
         Campaign.objects.select_for_update().get(pk=campaign.pk)
         if Theme.objects.filter(campaign=campaign, question_id=question_id).exists():
             return False
+        AnswerVector.objects.bulk_create(
+            [AnswerVector(answer_id=key, vector=to_bytes(v)) for key, v in found.computed.items()],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
         for theme in found:
             row = Theme.objects.create(
                 campaign=campaign,

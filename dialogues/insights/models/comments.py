@@ -127,3 +127,22 @@ class Redaction(models.Model):
 
     def __str__(self) -> str:
         return f"redaction of {self.answer_id}"
+
+
+class AnswerVector(models.Model):
+    """The embedding of a written answer's text, made once so that grouping never waits on it.
+
+    Derived from the text alone (``insights.themes.embed``): it names no one.
+    """
+
+    answer = models.OneToOneField(
+        "experiences.Answer", primary_key=True, on_delete=models.CASCADE, related_name="vector"
+    )
+    vector = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("vector of an answer")
+        verbose_name_plural = _("vectors of answers")
+
+    def __str__(self) -> str:
+        return f"vector of {self.answer_id}"

@@ -199,3 +199,25 @@ def test_a_large_question_is_grouped_by_the_task_worker_not_the_page(
     assert len(queued) == 1  # not again while the first is pending
     find_themes_task.call(campaign.pk, OPEN_QUESTION)
     assert question_page(client, campaign).context["grouped"]
+
+
+def test_answers_are_embedded_once_and_grouping_reads_the_stored_vectors(org, campaign):
+    from dialogues.insights.domain import themes
+    from dialogues.insights.models import AnswerVector
+
+    assert themes.embed_new_answers() == 12
+    assert AnswerVector.objects.count() == 12
+    assert themes.embed_new_answers() == 0  # nothing new
+    stored = dict(AnswerVector.objects.values_list("answer_id", "vector"))
+    assert themes.ensure_themes(campaign, OPEN_QUESTION)
+    # Grouping made no vector of its own: it read the twelve stored ones.
+    assert dict(AnswerVector.objects.values_list("answer_id", "vector")) == stored
+    assert ThemeAssignment.objects.filter(theme__campaign=campaign).count() == 12
+
+
+def test_grouping_keeps_the_vectors_it_had_to_make(org, campaign):
+    from dialogues.insights.domain import themes
+    from dialogues.insights.models import AnswerVector
+
+    assert themes.ensure_themes(campaign, OPEN_QUESTION)
+    assert AnswerVector.objects.count() == 12
