@@ -14,6 +14,14 @@ def _english_by_default(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with no attempts counted: the limits count in the (per-process) cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 class SmallOrganisation:
     """A university with two departments and one person for each role.
 

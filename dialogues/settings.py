@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dialogues.accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dialogues.accounts.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -172,11 +173,34 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "dialogues.accounts.backends.normalised_login_email"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "dialogues.accounts.views.locked_out"
 AXES_VERBOSE = False
-if envbool("DIALOGUES_BEHIND_PROXY", False):
-    AXES_IPWARE_PROXY_COUNT = envint("DIALOGUES_PROXY_COUNT", 1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the HTTPS proxy every request comes from the proxy: the client's address is the one
+# the proxies appended to X-Forwarded-For (dialogues.common.ratelimit.client_address). Axes and
+# every limit below count that address; without it one visitor would lock out everyone.
+BEHIND_PROXY = envbool("DIALOGUES_BEHIND_PROXY", False)
+PROXY_COUNT = envint("DIALOGUES_PROXY_COUNT", 1) if BEHIND_PROXY else 0
+AXES_CLIENT_IP_CALLABLE = "dialogues.common.ratelimit.client_address"
+
+# Other attempts that are limited, as (attempts, seconds), counted in the shared cache (CACHES)
+# by dialogues.common.ratelimit. Over the limit the answer is HTTP 429 with Retry-After.
+RATE_LIMITS = {
+    # Invalid questionnaire links from one address (valid links always open).
+    "answer-link": (20, 10 * 60),
+    # Wrong passwords from one address whatever the email: guessing one password for many
+    # people. High, because a whole office may sit behind one address.
+    "login-address": (envint("DIALOGUES_LOGIN_ADDRESS_LIMIT", 50), 15 * 60),
+    # Password-reset mails for one email (beyond it the same page, no mail), and reset forms
+    # sent from one address: nobody's inbox can be flooded, no address probed.
+    "password-reset-email": (3, 60 * 60),
+    "password-reset-address": (10, 60 * 60),
+    # Wrong API tokens from one address, then every API request from it, for the window.
+    "api-token-address": (20, 10 * 60),
+    # API tokens one person creates.
+    "api-token-create": (10, 60 * 60),
+    # Failed returns from single sign-on (forged or replayed state) from one address.
+    "sso-callback-address": (20, 10 * 60),
+}
 
 # Single sign-on through OpenID Connect, switched on by giving a client id (docs/sso.md).
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
@@ -194,8 +218,14 @@ if OIDC_ENABLED:
     OIDC_USE_PKCE = True
     AUTHENTICATION_BACKENDS.append("dialogues.accounts.backends.OrganisationOIDCBackend")
 OIDC_LOGIN_LABEL = env("OIDC_LOGIN_LABEL", "")
+# The provider's return, with a limit on failed returns per address (RATE_LIMITS).
+OIDC_CALLBACK_CLASS = "dialogues.accounts.views.SingleSignOnCallbackView"
 
+# A log-in lasts 8 hours from the moment of logging in, however busy, and ends sooner after
+# 2 hours without a request (dialogues.accounts.middleware.SessionLimitsMiddleware); the
+# cookie itself ends when the browser closes. Logging out deletes the session on the server.
 SESSION_COOKIE_AGE = envint("DIALOGUES_SESSION_SECONDS", 60 * 60 * 8)
+SESSION_IDLE_SECONDS = envint("DIALOGUES_SESSION_IDLE_SECONDS", 60 * 60 * 2)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -209,7 +239,7 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("DIALOGUES_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("DIALOGUES_HSTS_SECONDS", 60 * 60 * 24 * 365) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if envbool("DIALOGUES_BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -299,7 +329,7 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# The counters kept here (guessing answer links) must be shared by every gunicorn worker:
+# The counters kept here (RATE_LIMITS above) must be shared by every gunicorn worker:
 # Redis when DIALOGUES_REDIS_URL is given, else files in var/; per-process memory in tests.
 if env("DIALOGUES_REDIS_URL"):
     CACHES = {
@@ -335,3 +365,10 @@ ROUNDS_FOLLOWUP_DAYS_AFTER = envint("DIALOGUES_FOLLOWUP_DAYS_AFTER", 60)
 EXPERIENCES_COUNT_MINIMUM = envint("DIALOGUES_EXPERIENCES_COUNT_MINIMUM", 5)
 EXPERIENCES_COMMENT_MINIMUM = envint("DIALOGUES_EXPERIENCES_COMMENT_MINIMUM", 10)
 EXPERIENCES_SENSITIVE_MINIMUM = envint("DIALOGUES_EXPERIENCES_SENSITIVE_MINIMUM", 20)
+
+# How long a campaign's answers are kept after its close date, in days; then
+# `manage.py delete_expired_answers` deletes them (docs/privacy.md). Three years by default
+# (1,096 days, a leap day included): the APV must be redone at least every three years, so the
+# answers last until the next round can be compared with them, and no longer. A campaign may
+# choose fewer days, never more.
+EXPERIENCES_ANSWER_RETENTION_DAYS = max(1, envint("DIALOGUES_ANSWER_RETENTION_DAYS", 1096))

@@ -11,6 +11,9 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path
 
+# The app's error pages (503 while the database is out of reach), as under its own URLs.
+from dialogues.urls import handler500  # noqa: F401
+
 BENCH_TABLE_SQL = (
     "CREATE TABLE bench_hit (id bigserial PRIMARY KEY, "
     "at timestamptz NOT NULL DEFAULT now(), note text NOT NULL)"

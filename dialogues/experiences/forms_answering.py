@@ -17,6 +17,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from dialogues.experiences.domain.answering import plain_text
 from dialogues.experiences.domain.guide import visible_questions
 from dialogues.experiences.models import ANSWER_MAX_LENGTH, Choice
 
@@ -73,9 +74,10 @@ def typed(data, name: str) -> str:
     """A posted text as the browser counted it: a line break is one character.
 
     Browsers send a line break as CR LF but count it as one character against ``maxlength``;
-    without this, an answer the browser let through would be refused.
+    without this, an answer the browser let through would be refused. Control characters
+    (a NUL, say) are dropped as the domain drops them (``plain_text``).
     """
-    return data.get(name, "").replace("\r\n", "\n").replace("\r", "\n")
+    return plain_text(data.get(name, "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def chosen_concepts(campaign, data) -> list[str]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogues.concepts.models import Concept
 from dialogues.experiences.models import Campaign
+from dialogues.experiences.models.campaigns import default_answer_retention_days
 from dialogues.experiences.rolegroups import RoleGroup
 from dialogues.organisation.models import Unit
 
@@ -50,6 +51,7 @@ class CampaignForm(forms.ModelForm):
             "count_minimum",
             "comment_minimum",
             "sensitive_minimum",
+            "answer_retention_days",
         ]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -69,6 +71,14 @@ class CampaignForm(forms.ModelForm):
             self.initial.setdefault("role_groups", list(RoleGroup.values))
         for name in ("reminder_limit", "reminder_interval_days"):
             self.fields[name].widget.attrs["min"] = 0 if name == "reminder_limit" else 1
+        rule = default_answer_retention_days()
+        retention = self.fields["answer_retention_days"]
+        retention.widget.attrs.update(min=1, max=rule, placeholder=rule)
+        retention.help_text = _(
+            "Counted from the close date; then the answers are deleted and only the campaign's "
+            "name and dates are kept. Leave empty for the organisation's rule, %(days)d days; "
+            "a campaign may keep its answers for less, never for longer."
+        ) % {"days": rule}
 
 
 class InviteeListForm(forms.Form):

@@ -4,12 +4,10 @@ The token is only ever in the URL path: never in a form field, never logged. Eve
 here is sent with ``Referrer-Policy: same-origin`` and ``Cache-Control: no-store``.
 """
 
-import hashlib
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +17,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dialogues.common.ratelimit import ANSWER_LINK_GUESSES, client_address
 from dialogues.experiences import answer_pages
 from dialogues.experiences.domain.anonymity import token_hash
 from dialogues.experiences.domain.answering import (
@@ -34,9 +33,6 @@ from dialogues.experiences.domain.answering import (
 from dialogues.experiences.forms_answering import AnswerForm, chosen_concepts, posted_answers
 from dialogues.experiences.models import CampaignInvitee
 
-# Guessing links: at most this many invalid tokens per client address in the window.
-GUESS_LIMIT = 20
-GUESS_WINDOW_SECONDS = 10 * 60
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 NEVER = http_date(0)
 
@@ -66,27 +62,15 @@ def _use_language(request, language: str | None) -> None:
         request.LANGUAGE_CODE = language
 
 
-def _guess_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    return "answer-guess:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
-def _count_guess(request) -> int:
-    key = _guess_key(request)
-    cache.add(key, 0, GUESS_WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, GUESS_WINDOW_SECONDS)
-        return 1
-
-
 def _refused(request, token: str, refusal: LinkRefused):
     if isinstance(refusal, LinkForged):
-        if _count_guess(request) > GUESS_LIMIT:
-            return render(
+        # Guessing links: only so many invalid links per address (RATE_LIMITS "answer-link").
+        if not ANSWER_LINK_GUESSES.attempt(client_address(request)):
+            response = render(
                 request, "experiences/answer_refused.html", {"reason": "limited"}, status=429
             )
+            response["Retry-After"] = str(ANSWER_LINK_GUESSES.retry_after())
+            return response
         return render(request, "experiences/answer_refused.html", {"reason": "forged"}, status=404)
     if _is_htmx(request):
         # An autosave that arrives just after the submit (the field's change event fires as
@@ -170,6 +154,12 @@ def answer(request, token):
         invitee = find_invitee(token)
     except LinkRefused as refusal:
         return _refused(request, token, refusal)
+    except DatabaseError:
+        if _is_htmx(request) and "autosave" in request.POST:
+            # htmx swaps no 5xx answer, so the status would go on saying "Draft saved." while
+            # nothing is: it says the draft could not be saved, as when writing it fails.
+            return render(request, "experiences/answer.html#status", {"saved": False})
+        raise  # the site's 503 page
     _use_language(request, invitee.language)
     campaign = invitee.campaign
 

@@ -1,13 +1,15 @@
-"""The addresses of the exports and the read-only API (see views_exports and views_api)."""
+"""The addresses of the exports, the access log and the read-only API (views_exports, views_log,
+views_api)."""
 
 from django.urls import path, re_path
 
-from dialogues.insights import views_api, views_exports
+from dialogues.insights import views_api, views_exports, views_log
 
 urlpatterns = [
     path("<int:pk>/export.xlsx", views_exports.export_xlsx, name="export_xlsx"),
     path("<int:pk>/export.csv", views_exports.export_csv, name="export_csv"),
-    path("exports/", views_exports.export_log, name="export_log"),
+    path("access-log/", views_log.access_log_page, name="access_log"),
+    path("access-log.csv", views_log.access_log_csv, name="access_log_csv"),
     path("tokens/", views_exports.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views_exports.api_token_revoke, name="api_token_revoke"),
     path("api/v1/campaigns/", views_api.campaigns, name="api_campaigns"),

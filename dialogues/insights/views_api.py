@@ -6,6 +6,7 @@ session, so there is no CSRF to pass. The API then answers as that person: the s
 Every answer is JSON, errors included, and every read is written to the export log.
 """
 
+import re
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -14,18 +15,23 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
+from dialogues.common.ratelimit import WRONG_API_TOKENS, client_address
 from dialogues.experiences.models import Campaign
 from dialogues.insights.domain.publication import publish
+from dialogues.insights.domain.results import SOURCE_CHOICES
 from dialogues.insights.exports import openapi
 from dialogues.insights.exports.api import campaign_json, results_json
 from dialogues.insights.exports.log import log_export
 from dialogues.insights.models import ApiToken, ExportLog
 from dialogues.insights.pages import concept_names
 from dialogues.insights.scoping import BadSliceParameters, readable_unit_ids, resolve_slice
+from dialogues.organisation.models import Unit
 
 VIEW = "insights.view_results"
+_INTEGER = re.compile(r"-?[0-9]+")
 REALM = 'Bearer realm="Dialogues"'
 
 
@@ -58,6 +64,22 @@ def _unauthorised(key) -> JsonResponse:
     return response
 
 
+def _too_many_wrong_tokens() -> JsonResponse:
+    seconds = WRONG_API_TOKENS.retry_after()
+    response = error(
+        429,
+        "too_many_requests",
+        ngettext(
+            "Too many wrong API tokens came from your address. Try again in %(seconds)s second.",
+            "Too many wrong API tokens came from your address. Try again in %(seconds)s seconds.",
+            seconds,
+        )
+        % {"seconds": seconds},
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 def api_view(*, public: bool = False):
     """GET only, JSON errors; unless ``public``, a valid token whose holder reads results.
 
@@ -74,9 +96,16 @@ def api_view(*, public: bool = False):
                 return response
             if public:
                 return view(request, *args, **kwargs)
+            # Checked before the token: a guesser over the limit learns nothing more, even
+            # when a guess is right. A right token from another address still works.
+            address = client_address(request)
+            if WRONG_API_TOKENS.exhausted(address):
+                return _too_many_wrong_tokens()
             key = _bearer_key(request)
             token = ApiToken.holder(key) if key else None
             if token is None:
+                if key:
+                    WRONG_API_TOKENS.attempt(address)
                 return _unauthorised(key)
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
             if not token.user.has_perm(VIEW):
@@ -88,16 +117,20 @@ def api_view(*, public: bool = False):
             except Http404:
                 return error(404, "not_found", _("There is no such closed campaign."))
             except BadSliceParameters as bad:
-                return error(
-                    400,
-                    "invalid_parameter",
-                    _("Not a valid value for: %(names)s.") % {"names": ", ".join(bad.errors)},
-                    parameters=bad.errors,
-                )
+                return _invalid(bad)
 
         return wrapped
 
     return decorator
+
+
+def _invalid(bad: BadSliceParameters) -> JsonResponse:
+    return error(
+        400,
+        "invalid_parameter",
+        _("Not a valid value for: %(names)s.") % {"names": ", ".join(bad.errors)},
+        parameters=bad.errors,
+    )
 
 
 def _closed_campaigns():
@@ -117,6 +150,7 @@ def _log(request, token, campaign, slice_=None):
 
 @api_view()
 def campaigns(request, token):
+    _check_query(request.GET)
     found = [
         campaign_json(
             campaign,
@@ -129,11 +163,64 @@ def campaigns(request, token):
     return _json({"campaigns": found})
 
 
+def _check_query(query, known: tuple[str, ...] = ()) -> None:
+    """The query as the description types it, or ``BadSliceParameters`` naming what is wrong.
+
+    The results pages forgive a malformed query (they show the default slice); the API says
+    what is wrong instead, also for what the pages' form would take: an empty value, a
+    parameter given twice, an "own" that is not a boolean, and a parameter it does not know
+    (a misspelt filter must not quietly give the figures of another slice).
+    """
+    problems: dict[str, list[str]] = {}
+    for name in query:
+        given = query.getlist(name)
+        value = given[-1]
+        if name not in known:
+            problems[name] = [_("This address has no such parameter.")]
+        elif len(given) > 1:
+            problems[name] = [_("Give this parameter once.")]
+        elif name == "unit" and not _INTEGER.fullmatch(value):
+            problems[name] = [_("Give a unit's number.")]
+        elif name == "own" and value not in openapi.BOOLEANS:
+            problems[name] = [_("Give true or false.")]
+        elif name == "role" and value not in openapi.ROLE_GROUPS:
+            problems[name] = [_one_of(openapi.ROLE_GROUPS)]
+        elif name == "source" and value not in SOURCE_CHOICES:
+            problems[name] = [_one_of(SOURCE_CHOICES)]
+    if problems:
+        raise BadSliceParameters(problems)
+
+
+def _one_of(values) -> str:
+    return _("Give one of: %(values)s.") % {"values": ", ".join(values)}
+
+
+def _names_no_unit(asked: str | None) -> bool:
+    """A unit number as the description allows it (an integer) that is no unit: not found.
+
+    Not a "bad parameter": the request is well formed, like one for a campaign that is not.
+    """
+    try:
+        number = int(asked or "")
+    except ValueError:
+        return False  # not a number: the slice's form says so (400)
+    return not Unit.objects.filter(pk=number).exists()
+
+
 @api_view()
 def results(request, token, pk):
     campaign = _closed_campaigns().filter(pk=pk).first()
     if campaign is None:
         raise Http404
+    _check_query(request.GET, openapi.RESULTS_PARAMETERS)
+    if campaign.answers_deleted_at is not None:
+        return error(
+            410,
+            "answers_deleted",
+            _("This campaign's answers were deleted after the retention time."),
+        )
+    if _names_no_unit(request.GET.get("unit")):
+        return error(404, "not_found", _("There is no unit with this number."))
     _form, slice_ = resolve_slice(token.user, request.GET, strict=True)
     readable = readable_unit_ids(token.user)
     found = results_json(
@@ -149,6 +236,10 @@ def results(request, token, pk):
 
 @api_view(public=True)
 def openapi_document(request):
+    try:
+        _check_query(request.GET)
+    except BadSliceParameters as bad:
+        return _invalid(bad)
     server = request.build_absolute_uri(reverse("insights:api_campaigns")).removesuffix(
         "campaigns/"
     )

@@ -12,23 +12,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dialogues.common.access import permission_required
-from dialogues.experiences.models import Answer, Campaign
+from dialogues.experiences.models import Answer
 from dialogues.insights.domain import identifying
 from dialogues.insights.domain import themes as theme_domain
 from dialogues.insights.domain.comments import written_answers
 from dialogues.insights.domain.publication import publish
-from dialogues.insights.models import Redaction, ThemeEdit
+from dialogues.insights.exports.log import log_view
+from dialogues.insights.models import ExportLog, Redaction, ThemeEdit
 from dialogues.insights.pages import concept_names, text_of
-from dialogues.insights.views import _slice, slice_query
+from dialogues.insights.views import _slice, closed_campaign, slice_query
 from dialogues.organisation.rules import results_scopes
 
 ANSWERS_PER_PAGE = 50
 VIEW = "insights.view_results"
 ANALYSE = "insights.analyse_comments"
-
-
-def _closed(pk) -> Campaign:
-    return get_object_or_404(Campaign, pk=pk, status=Campaign.Status.CLOSED)
 
 
 def _question(publication, question_id) -> dict:
@@ -50,11 +47,12 @@ def _matches(answer, words) -> bool:
 
 
 @permission_required(VIEW)
-def question_page(request, pk, question):
-    campaign = _closed(pk)
+@closed_campaign
+def question_page(request, campaign, question):
     form, slice_ = _slice(request)
     publication = publish(campaign)
     asked = _question(publication, question)
+    log_view(request, campaign, ExportLog.Kind.COMMENTS, slice_, question=question)
     analyst = request.user.has_perm(ANALYSE)
     concept = request.GET.get("concept") or None
     concepts = [concept] if concept in publication.concepts else publication.concepts
@@ -122,9 +120,9 @@ def _back(request, campaign, question):
 
 @permission_required(ANALYSE)
 @require_POST
-def theme_edit(request, pk, question):
+@closed_campaign
+def theme_edit(request, campaign, question):
     """Rename, merge, split or move: one POST, one edit, one line of history."""
-    campaign = _closed(pk)
     themes = {theme.pk: theme for theme in theme_domain.live_themes(campaign, question)}
     action = request.POST.get("action")
     try:
@@ -184,10 +182,11 @@ def _uuid(value):
 
 
 @permission_required(ANALYSE)
-def theme_history(request, pk, question):
-    campaign = _closed(pk)
+@closed_campaign
+def theme_history(request, campaign, question):
     publication = publish(campaign)
     asked = _question(publication, question)
+    log_view(request, campaign, ExportLog.Kind.HISTORY, question=question)
     edits = ThemeEdit.objects.filter(campaign=campaign, question_id=question).select_related("by")
     return render(
         request,
@@ -215,9 +214,9 @@ def _answer_in_scope(user, campaign, answer_id) -> Answer:
 
 
 @permission_required(ANALYSE)
-def redact(request, pk, answer_id):
+@closed_campaign
+def redact(request, campaign, answer_id):
     """HR reads a written answer and redacts it, withholds it, or clears it."""
-    campaign = _closed(pk)
     answer = _answer_in_scope(request.user, campaign, answer_id)
     existing = Redaction.objects.filter(answer=answer).first()
     found = identifying.flags(answer.text)
@@ -249,6 +248,13 @@ def redact(request, pk, answer_id):
             return redirect(f"{url}?{back}" if back else url)
     publication = publish(campaign)
     asked = publication.questions.get(answer.question_id, {"text": {}})
+    log_view(
+        request,
+        campaign,
+        ExportLog.Kind.REDACTION,
+        question=answer.question_id,
+        answer=str(answer.pk),
+    )
     return render(
         request,
         "insights/redact.html",
@@ -270,10 +276,11 @@ SEARCH_SHOWN_PER_QUESTION = 20
 
 
 @permission_required(VIEW)
-def search_page(request, pk):
+@closed_campaign
+def search_page(request, campaign):
     """Every written answer of the campaign (in the slice) that holds all the words searched."""
-    campaign = _closed(pk)
     form, slice_ = _slice(request)
+    log_view(request, campaign, ExportLog.Kind.SEARCH, slice_)
     publication = publish(campaign)
     analyst = request.user.has_perm(ANALYSE)
     search = request.GET.get("q", "")

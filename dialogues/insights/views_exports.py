@@ -1,39 +1,36 @@
-"""Results as files (XLSX, CSV), the export log, and each person's API tokens.
+"""Results as files (XLSX, CSV) and each person's API tokens.
 
 The files hold the slice the results page shows and every unit and role group below it that
 the person may read, with the same permission and the same refusal as the page. Every export
-is written to the export log, which HR administrators read.
+is written to the access log, which HR administrators read (views_log).
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dialogues.common.access import permission_required
-from dialogues.experiences.models import Campaign
+from dialogues.common.ratelimit import API_TOKENS_CREATED
 from dialogues.insights.domain.publication import publish
 from dialogues.insights.exports import files
 from dialogues.insights.exports.forms import ApiTokenForm
 from dialogues.insights.exports.log import log_export
 from dialogues.insights.exports.tabular import export_slices, result_rows
-from dialogues.insights.forms import SOURCE_CHOICES
 from dialogues.insights.models import ApiToken, ExportLog
-from dialogues.insights.pages import concept_names, role_label
+from dialogues.insights.pages import concept_names
 from dialogues.insights.scoping import readable_unit_ids, request_slice
-from dialogues.organisation.models import Unit
+from dialogues.insights.views import closed_campaign
 
 VIEW = "insights.view_results"
-LOG_PAGE_SIZE = 50
 
 
-def _export(request, pk, kind: str):
-    campaign = get_object_or_404(Campaign, pk=pk, status=Campaign.Status.CLOSED)
+def _export(request, campaign, kind: str):
     _form, slice_ = request_slice(request)
     publication = publish(campaign)
     readable = readable_unit_ids(request.user)
@@ -55,60 +52,45 @@ def _export(request, pk, kind: str):
 
 
 @permission_required(VIEW)
-def export_xlsx(request, pk):
-    return _export(request, pk, ExportLog.Kind.XLSX)
+@closed_campaign
+def export_xlsx(request, campaign):
+    return _export(request, campaign, ExportLog.Kind.XLSX)
 
 
 @permission_required(VIEW)
-def export_csv(request, pk):
-    return _export(request, pk, ExportLog.Kind.CSV)
-
-
-def _describe(entries) -> list[tuple[ExportLog, str]]:
-    """Each log entry with its slice in words (one query for the units of the whole page)."""
-    unit_ids = {entry.what.get("unit") for entry in entries} - {None}
-    names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
-    sources = {value: str(label) for value, label in SOURCE_CHOICES}
-    described = []
-    for entry in entries:
-        what = entry.what or {}
-        parts = []
-        if "source" in what:
-            unit = what.get("unit")
-            if unit is None:
-                parts.append(_("The whole campaign"))
-            else:
-                parts.append(names.get(unit, _("unit %(number)s") % {"number": unit}))
-            if what.get("own"):
-                parts.append(_("the unit itself"))
-            role = what.get("role")
-            parts.append(role_label(role) if role else _("every role group"))
-            parts.append(sources.get(what["source"], what["source"]))
-        described.append((entry, " · ".join(str(part) for part in parts)))
-    return described
-
-
-@permission_required("insights.view_export_log")
-def export_log(request):
-    entries = ExportLog.objects.select_related("user", "campaign").order_by("-at", "-pk")
-    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "insights/export_log.html",
-        {"page": page, "entries": _describe(page.object_list)},
-    )
+@closed_campaign
+def export_csv(request, campaign):
+    return _export(request, campaign, ExportLog.Kind.CSV)
 
 
 @never_cache
 @permission_required(VIEW)
 def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        token, key = ApiToken.issue(request.user, form.cleaned_data["name"])
-        # Shown in this answer only: the key is not stored, and no redirect carries it on.
-        return render(request, "insights/api_token_created.html", {"token": token, "key": key})
+        if API_TOKENS_CREATED.attempt(str(request.user.pk)):
+            token, key = ApiToken.issue(request.user, form.cleaned_data["name"])
+            # Shown in this answer only: the key is not stored, and no redirect carries it on.
+            return render(request, "insights/api_token_created.html", {"token": token, "key": key})
+        minutes = API_TOKENS_CREATED.retry_after_minutes()
+        form.add_error(
+            None,
+            ngettext(
+                "You made many tokens in a short time. Try again in %(minutes)s minute.",
+                "You made many tokens in a short time. Try again in %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        status = 429
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-pk")
-    return render(request, "insights/api_tokens.html", {"form": form, "tokens": tokens})
+    response = render(
+        request, "insights/api_tokens.html", {"form": form, "tokens": tokens}, status=status
+    )
+    if status == 429:
+        response["Retry-After"] = str(API_TOKENS_CREATED.retry_after())
+    return response
 
 
 @permission_required(VIEW)

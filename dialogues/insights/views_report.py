@@ -1,29 +1,25 @@
 """What to change (ranked proposals) and the PDF report for a committee."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogues.common.access import permission_required
-from dialogues.experiences.models import Campaign
 from dialogues.insights.domain import themes as theme_domain
 from dialogues.insights.domain.comments import written_answers
 from dialogues.insights.domain.proposals import proposals
 from dialogues.insights.domain.publication import publish
+from dialogues.insights.exports.log import log_view
 from dialogues.insights.models import ExportLog
 from dialogues.insights.pages import ResultsPage, concept_names, text_of
-from dialogues.insights.views import _slice, slice_query
+from dialogues.insights.views import _slice, closed_campaign, slice_query
 
 VIEW = "insights.view_results"
 # Themes per open question in the report, and quotes per theme.
 REPORT_THEMES = 5
 REPORT_QUOTES = 2
-
-
-def _closed(pk) -> Campaign:
-    return get_object_or_404(Campaign, pk=pk, status=Campaign.Status.CLOSED)
 
 
 def _proposal_columns(campaign, publication, slice_):
@@ -32,10 +28,11 @@ def _proposal_columns(campaign, publication, slice_):
 
 
 @permission_required(VIEW)
-def proposal_page(request, pk):
-    campaign = _closed(pk)
+@closed_campaign
+def proposal_page(request, campaign):
     form, slice_ = _slice(request)
     publication = publish(campaign)
+    log_view(request, campaign, ExportLog.Kind.PROPOSALS, slice_)
     context = {
         "campaign": campaign,
         "form": form,
@@ -71,8 +68,8 @@ def _open_question_themes(campaign, publication, slice_, sections):
 
 
 @permission_required(VIEW)
-def report_pdf(request, pk):
-    campaign = _closed(pk)
+@closed_campaign
+def report_pdf(request, campaign):
     _form, slice_ = _slice(request)
     publication = publish(campaign)
     page = ResultsPage(
@@ -99,12 +96,7 @@ def report_pdf(request, pk):
     except OSError:
         return HttpResponse(_("The PDF library is not installed on the server."), status=503)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    ExportLog.objects.create(
-        user=request.user,
-        campaign=campaign,
-        kind=ExportLog.Kind.PDF,
-        what={"query": slice_query(slice_), "path": request.path},
-    )
+    log_view(request, campaign, ExportLog.Kind.PDF, slice_, query=slice_query(slice_))
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"results-{campaign.pk}-{timezone.localdate():%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -66,6 +66,8 @@ rules.add_perm("organisation.view_unit", is_hr_admin | unit_in_scope)
 rules.add_perm("organisation.view_people", is_hr_admin | sees_people)
 rules.add_perm("organisation.view_person", is_hr_admin | person_in_scope)
 rules.add_perm("organisation.import_people", is_hr_admin)
+# Everything stored about a person, for their request under GDPR article 15 (privacy.py).
+rules.add_perm("organisation.export_personal_data", is_hr_admin)
 rules.add_perm("concepts.edit_concepts", is_hr_admin)
 rules.add_perm("experiences.edit_guide", is_hr_admin)
 # Campaigns are run by HR administrators; HR partners follow them and record group interviews
@@ -94,7 +96,8 @@ def reads_results(user) -> bool:
 
 
 rules.add_perm("insights.view_results", is_hr_admin | reads_results)
-rules.add_perm("insights.view_export_log", is_hr_admin)
+# The access log (who read which results, took which files out, exported whose data).
+rules.add_perm("insights.view_access_log", is_hr_admin)
 # Themes, hand coding and redaction of written answers: HR's analysts.
 rules.add_perm("insights.analyse_comments", is_hr_admin | is_hr_partner)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dialogues.organisation.views import imports, people, units
+from dialogues.organisation.views import imports, people, privacy, units
 
 app_name = "organisation"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/<int:pk>/", units.detail, name="unit"),
     path("people/", people.directory, name="people"),
     path("people/<int:pk>/", people.detail, name="person"),
+    path("people/<int:pk>/personal-data.json", privacy.person_export, name="person_export"),
     # The HR import (dialogues.organisation.views.imports).
     path("imports/", imports.index, name="imports"),
     path("imports/example.csv", imports.example, name="import_example"),

@@ -388,8 +388,9 @@ def test_a_double_click_on_submit_stores_one_response_per_concept(new_page, brow
     for name in ("Well-being dialogue", "Leadership dialogue"):
         purpose = concept(page, name).get_by_role("textbox", name=re.compile("^" + PURPOSE))
         type_answer(page, purpose, name)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Submit my answers").dblclick()
+    # Two posts leave the browser; the first one's navigation is cut short by the second, so
+    # what counts is where the page ends up.
+    page.get_by_role("button", name="Submit my answers").dblclick()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
     check_page(page)
     assert responses_for("wellbeing") == [

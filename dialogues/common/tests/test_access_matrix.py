@@ -111,6 +111,8 @@ EXPECTED = {
     "organisation:unit": SEES_SECTION,
     "organisation:people": SEES_PEOPLE,
     "organisation:person": SEES_EMPLOYEE,
+    # Everything stored about the employee (GDPR article 15): HR administrators only.
+    "organisation:person_export": HR_ADMIN,
     "organisation:imports": HR_ADMIN,
     "organisation:import_example": HR_ADMIN,
     "organisation:import_detail": HR_ADMIN,
@@ -144,7 +146,8 @@ EXPECTED = {
     "insights:report_pdf": READS_RESULTS,
     "insights:export_xlsx": READS_RESULTS,
     "insights:export_csv": READS_RESULTS,
-    "insights:export_log": HR_ADMIN,
+    "insights:access_log": HR_ADMIN,
+    "insights:access_log_csv": HR_ADMIN,
     "insights:api_tokens": READS_RESULTS,
     "insights:api_token_revoke": READS_RESULTS,
     # The API answers a bearer token (each role's own), never a session.
@@ -280,6 +283,7 @@ def url_for(name, org):
     kwargs = {
         "organisation:unit": {"pk": org.section.pk},
         "organisation:person": {"pk": org.employee.pk},
+        "organisation:person_export": {"pk": org.employee.pk},
         "concepts:edit": {"kind": "wellbeing"},
         "accounts:password_reset_confirm": {
             "uidb64": urlsafe_base64_encode(force_bytes(org.employee.pk)),

@@ -9,6 +9,7 @@ mixer (``domain.mixing``) later moves pending responses to ``Response`` in rando
 text and a closed question's is its choice, or ``{"choice": ..., "why": ...}``.
 """
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -39,6 +40,7 @@ __all__ = [
     "LinkUsed",
     "find_invitee",
     "load_draft",
+    "plain_text",
     "record_interview",
     "save_draft",
     "store_answers",
@@ -47,6 +49,14 @@ __all__ = [
 
 # A draft keeps what was typed even over the limit (so nothing is lost), up to this bound.
 DRAFT_TEXT_BOUND = 4 * ANSWER_MAX_LENGTH
+# Control characters other than tab, LF and CR: nobody types them, PostgreSQL refuses NUL in
+# text and in JSON, and XML (the XLSX and PDF files) refuses the rest.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` without the control characters no answer can hold (see above)."""
+    return _CONTROL_CHARACTERS.sub("", text)
 
 
 class LinkRefused(Exception):
@@ -122,7 +132,7 @@ def _parts(answer) -> tuple[object, object]:
 
 
 def _clean_text(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    return plain_text(value).strip() if isinstance(value, str) else ""
 
 
 def _question_label(question: dict) -> str:
@@ -187,9 +197,12 @@ def validate(campaign: Campaign, answers: Mapping, concepts: Iterable[str]) -> d
 def _bounded(value, depth: int = 0):
     """A draft's answers with every text cut at ``DRAFT_TEXT_BOUND`` and no deep nesting."""
     if isinstance(value, str):
-        return value[:DRAFT_TEXT_BOUND]
+        return plain_text(value)[:DRAFT_TEXT_BOUND]
     if isinstance(value, Mapping) and depth < 3:
-        return {str(key)[:20]: _bounded(item, depth + 1) for key, item in list(value.items())[:200]}
+        return {
+            plain_text(str(key))[:20]: _bounded(item, depth + 1)
+            for key, item in list(value.items())[:200]
+        }
     return None
 
 
@@ -298,6 +311,10 @@ def record_interview(
     """
     from dialogues.experiences.domain.mixing import write_responses
 
+    if campaign.answers_deleted_at is not None:
+        raise AnswersInvalid(
+            {(None, None): _("This campaign's answers were deleted: it takes no more.")}
+        )
     if participants < 1:
         raise AnswersInvalid({(None, None): _("At least one person took part.")})
     present = [group for group in campaign.role_groups if group in set(role_groups)]

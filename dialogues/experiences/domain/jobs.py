@@ -11,6 +11,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from dialogues.common.outbox import Outbox
 from dialogues.experiences.domain.mailing import MailReport, send_campaign_mail
 from dialogues.experiences.domain.mixing import close_campaign, mix
 from dialogues.experiences.models import Campaign
@@ -33,14 +34,18 @@ def run_campaign_jobs(
     if campaigns is None:
         campaigns = Campaign.objects.filter(status=Campaign.Status.OPEN).order_by("pk")
     report = JobReport()
-    for campaign in campaigns:
-        if campaign.status != Campaign.Status.OPEN:
-            continue
-        report.campaigns += 1
-        if today > campaign.closes_on:
-            report.mixed += close_campaign(campaign)
-            report.closed += 1
-            continue
-        report.mixed += mix(campaign)
-        report.mail += send_campaign_mail(campaign, today, progress)
+    # One outbox for the run: a mail server that is down for one campaign is down for the
+    # next. Mixing and closing go on; the mail waits for the next run.
+    with Outbox() as outbox:
+        for campaign in campaigns:
+            if campaign.status != Campaign.Status.OPEN:
+                continue
+            report.campaigns += 1
+            if today > campaign.closes_on:
+                report.mixed += close_campaign(campaign)
+                report.closed += 1
+                continue
+            report.mixed += mix(campaign)
+            if not report.mail.gave_up:
+                report.mail += send_campaign_mail(campaign, today, progress, outbox)
     return report

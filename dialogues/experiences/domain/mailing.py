@@ -3,18 +3,21 @@
 Each message is sent inside a transaction that locks its invitee and is committed only after
 the mail server took the message, with ``invited_on`` or the reminder count set in it: a run
 that is killed or meets a failing mail server leaves the rest unmarked, and the next run sends
-exactly those (the link is derived, so a message repeated after a crash carries the same link).
+exactly those. The one repeat a crash can cause (the server took the message, the run died
+before its commit) carries the same link, which is derived, and the same Message-ID, which
+names the campaign, the invitee and the message (``invitation``, ``reminder-1``, …), so that
+mail systems can drop it (``dialogues.common.outbox``).
 Reminders go only to invitees who have not answered, at most ``reminder_limit`` of them,
 ``reminder_interval_days`` apart, and never after the close date.
 """
 
-import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -22,15 +25,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from dialogues.common.outbox import Outbox, message_id
 from dialogues.concepts.models import Concept
 from dialogues.experiences.domain.links import current_link, link_url
 from dialogues.experiences.models import Campaign, CampaignInvitee
 
-logger = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
-
-# After this many failures in a row the mail server is taken to be down: stop, retry later.
-FAILURES_BEFORE_GIVING_UP = 3
 
 __all__ = [
     "MailReport",
@@ -84,7 +84,15 @@ def _message(invitee: CampaignInvitee, kind: str, today: date) -> EmailMessage:
         }
         subject = render_to_string("experiences/email/campaign_subject.txt", context)
         body = render_to_string("experiences/email/campaign.txt", context)
-    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[_address(invitee)])
+    # Under the invitee's lock: a repeat of this message after a crash gets the same id.
+    which = kind if kind == "invitation" else f"reminder-{invitee.reminders_sent + 1}"
+    identity = message_id(f"campaign-{campaign.pk}", f"invitee-{invitee.pk}", which)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[_address(invitee)],
+        headers={"Message-ID": identity},
+    )
 
 
 def invitation_message(invitee: CampaignInvitee, today: date | None = None) -> EmailMessage:
@@ -114,6 +122,11 @@ def due_reminders(campaign: Campaign, today: date):
     )
 
 
+def _this_or_a_new(outbox: Outbox | None):
+    """The caller's outbox (left open for it), or one of our own for this call."""
+    return nullcontext(outbox) if outbox is not None else Outbox()
+
+
 def _send_each(
     campaign: Campaign,
     pending: list[int],
@@ -122,13 +135,14 @@ def _send_each(
     mark: dict,
     today: date,
     progress: Progress | None,
+    outbox: Outbox | None,
 ) -> MailReport:
     report = MailReport()
-    failures_in_a_row = 0
     label = "invitations" if kind == "invitation" else "reminders"
-    with mailers.default as connection:
+    with _this_or_a_new(outbox) as outbox:
         for done, pk in enumerate(pending, start=1):
             try:
+                outbox.open()
                 with transaction.atomic():
                     invitee = (
                         CampaignInvitee.objects.select_for_update(of=("self",))
@@ -139,17 +153,17 @@ def _send_each(
                     if invitee is None or not _address(invitee):
                         report.skipped += 1
                         continue
-                    connection.send_messages([_message(invitee, kind, today)])
+                    outbox.send(_message(invitee, kind, today))
                     CampaignInvitee.objects.filter(pk=pk).update(**mark)
-                report.sent += 1
-                failures_in_a_row = 0
-            except Exception:
-                logger.exception("A %s of campaign %s could not be sent", kind, campaign.pk)
+            except Exception as error:
+                outbox.failed(f"The {kind} of campaign {campaign.pk} to invitee {pk}", error)
                 report.failed += 1
-                failures_in_a_row += 1
-                if failures_in_a_row >= FAILURES_BEFORE_GIVING_UP:
+                if outbox.gave_up:
                     report.gave_up = True
                     break
+            else:
+                outbox.sent()
+                report.sent += 1
             finally:
                 if progress:
                     progress(label, done, len(pending))
@@ -157,9 +171,16 @@ def _send_each(
 
 
 def send_invitations(
-    campaign: Campaign, today: date | None = None, progress: Progress | None = None
+    campaign: Campaign,
+    today: date | None = None,
+    progress: Progress | None = None,
+    outbox: Outbox | None = None,
 ) -> MailReport:
-    """Send every invitation not sent yet (an open campaign, from its open to its close date)."""
+    """Send every invitation not sent yet (an open campaign, from its open to its close date).
+
+    A run that sends more than this passes its ``outbox``, so that failures in a row count
+    across all it sends.
+    """
     today = today or timezone.localdate()
     if not _sendable(campaign, today):
         return MailReport()
@@ -172,11 +193,15 @@ def send_invitations(
         {"invited_on": today},
         today,
         progress,
+        outbox,
     )
 
 
 def send_reminders(
-    campaign: Campaign, today: date | None = None, progress: Progress | None = None
+    campaign: Campaign,
+    today: date | None = None,
+    progress: Progress | None = None,
+    outbox: Outbox | None = None,
 ) -> MailReport:
     """Remind everyone whose turn has come (see ``due_reminders``)."""
     today = today or timezone.localdate()
@@ -192,14 +217,19 @@ def send_reminders(
         {"reminders_sent": F("reminders_sent") + 1, "last_reminded_on": today},
         today,
         progress,
+        outbox,
     )
 
 
 def send_campaign_mail(
-    campaign: Campaign, today: date | None = None, progress: Progress | None = None
+    campaign: Campaign,
+    today: date | None = None,
+    progress: Progress | None = None,
+    outbox: Outbox | None = None,
 ) -> MailReport:
     """Invitations not sent yet, then the reminders due: what the periodic job runs."""
-    report = send_invitations(campaign, today, progress)
-    if not report.gave_up:
-        report += send_reminders(campaign, today, progress)
+    with _this_or_a_new(outbox) as outbox:
+        report = send_invitations(campaign, today, progress, outbox)
+        if not report.gave_up:
+            report += send_reminders(campaign, today, progress, outbox)
     return report

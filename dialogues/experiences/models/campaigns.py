@@ -5,6 +5,8 @@ and the coarse *reporting group* their answer will carry, never the answer, the 
 of answering.
 """
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -26,6 +28,10 @@ def default_comment_minimum() -> int:
 
 def default_sensitive_minimum() -> int:
     return settings.EXPERIENCES_SENSITIVE_MINIMUM
+
+
+def default_answer_retention_days() -> int:
+    return settings.EXPERIENCES_ANSWER_RETENTION_DAYS
 
 
 def all_role_groups() -> list[str]:
@@ -92,6 +98,23 @@ class Campaign(models.Model):
     sensitive_minimum = models.PositiveSmallIntegerField(
         _("minimum for sensitive questions"), default=default_sensitive_minimum
     )
+    # Empty: the organisation's setting (EXPERIENCES_ANSWER_RETENTION_DAYS), read when the
+    # answers come due, so a changed setting reaches the campaigns that did not choose.
+    answer_retention_days = models.PositiveIntegerField(
+        _("keep the answers for (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Counted from the close date; then the answers are deleted and only the campaign's "
+            "name and dates are kept. Leave empty to follow the organisation's rule; a campaign "
+            "may keep its answers for less, never for longer."
+        ),
+    )
+    # Set when the answers were deleted (insights.domain.retention): the campaign stays, as a
+    # record that it was held, and its results pages say when its answers went.
+    answers_deleted_at = models.DateTimeField(
+        _("answers deleted"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -122,6 +145,23 @@ class Campaign(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def retention_days(self) -> int:
+        """How many days after the close date the answers are kept.
+
+        The organisation's rule is a ceiling: a campaign may keep its answers for less, never
+        for longer, even if the rule was shortened after the campaign chose.
+        """
+        rule = default_answer_retention_days()
+        if self.answer_retention_days is not None:
+            return min(self.answer_retention_days, rule)
+        return rule
+
+    @property
+    def answers_expire_on(self) -> date:
+        """The first day on which the answers are deleted (counted from the close date)."""
+        return self.closes_on + timedelta(days=self.retention_days)
+
     def clean(self):
         super().clean()
         errors = {}
@@ -145,6 +185,13 @@ class Campaign(models.Model):
             value = getattr(self, field)
             if value is not None and value < floor:
                 errors[field] = _("At least %(minimum)d.") % {"minimum": floor}
+        if self.answer_retention_days is not None:
+            if self.answer_retention_days < 1:
+                errors["answer_retention_days"] = _("At least %(minimum)d.") % {"minimum": 1}
+            elif self.answer_retention_days > default_answer_retention_days():
+                errors["answer_retention_days"] = _(
+                    "At most %(maximum)d, the organisation's rule."
+                ) % {"maximum": default_answer_retention_days()}
         if self.reminder_interval_days is not None and self.reminder_interval_days < 1:
             errors["reminder_interval_days"] = _("At least %(minimum)d.") % {"minimum": 1}
         if errors:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 
+from django.utils import timezone
+
 from dialogues.experiences.models import Choice
 from dialogues.insights.domain.results import Slice
 from dialogues.insights.exports.tabular import (
@@ -38,6 +40,11 @@ def campaign_json(campaign, concepts: list[tuple[str, str]], results_url: str) -
         "concepts": [{"kind": kind, "name": name} for kind, name in concepts],
         "minimums": minimums(campaign),
         "results": results_url,
+        "answers_deleted_on": (
+            None
+            if campaign.answers_deleted_at is None
+            else timezone.localdate(campaign.answers_deleted_at).isoformat()
+        ),
     }
 
 

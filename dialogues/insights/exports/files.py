@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -188,6 +189,9 @@ def _cell(sheet, value, **style):
     """
     if isinstance(value, Promise):
         value = str(value)
+    if isinstance(value, str):
+        # A control character typed into a name would make openpyxl refuse the whole file.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
     if not (style or formula_like):
         return value

@@ -1,4 +1,8 @@
-"""The export log: one ``ExportLog`` row for every file exported and every API read."""
+"""The access log: one ``ExportLog`` row for every results page opened, file exported and API read.
+
+Each is one INSERT in the request that shows or sends the results, after the permission and the
+slice were checked: what is refused is not logged, what is shown always is.
+"""
 
 from __future__ import annotations
 
@@ -19,3 +23,8 @@ def log_export(user, campaign, kind: str, path: str, slice_: Slice | None = None
     """Record that ``user`` took ``slice_`` of ``campaign`` out (``path``: the address asked)."""
     what = {**(slice_dict(slice_) if slice_ is not None else {}), "path": path, **extra}
     return ExportLog.objects.create(user=user, campaign=campaign, kind=kind, what=what)
+
+
+def log_view(request, campaign, kind: str, slice_: Slice | None = None, **extra):
+    """Record that the person of ``request`` opened a results page of ``campaign``."""
+    return log_export(request.user, campaign, kind, request.get_full_path(), slice_, **extra)

@@ -13,13 +13,20 @@ from dialogues.insights.domain.results import SOURCE_CHOICES
 
 VERSION = "1.0.0"
 ROLE_GROUPS = [value for value, _label in REPORTING_ROLE_GROUP_CHOICES]
+RESULTS_PARAMETERS = ("unit", "role", "source", "own")
+# A boolean in the query, as OpenAPI writes it (and as the results pages' links do).
+BOOLEANS = ("true", "false", "1", "0")
 ERROR_CODES = [
     "invalid_parameter",
     "unauthorized",
     "forbidden",
     "not_found",
     "method_not_allowed",
+    "too_many_requests",
+    "answers_deleted",
 ]
+# Ids are positive; an id that names nothing is not found (404), not a bad request.
+ID = {"type": "integer", "minimum": 1}
 
 
 def _ref(name: str) -> dict:
@@ -74,8 +81,25 @@ def _schemas() -> dict:
                     "format": "uri",
                     "description": "The address of the campaign's results.",
                 },
+                "answers_deleted_on": {
+                    "type": ["string", "null"],
+                    "format": "date",
+                    "description": (
+                        "When the answers were deleted after the retention time: the results "
+                        "then answer 410. Null while they are kept."
+                    ),
+                },
             },
-            ["id", "name", "opens_on", "closes_on", "concepts", "minimums", "results"],
+            [
+                "id",
+                "name",
+                "opens_on",
+                "closes_on",
+                "concepts",
+                "minimums",
+                "results",
+                "answers_deleted_on",
+            ],
         ),
         "CampaignList": _object(
             {"campaigns": {"type": "array", "items": _ref("Campaign")}},
@@ -232,7 +256,23 @@ ERRORS = {
     },
     "403": _error("The token's holder may not read these results."),
     "405": _error("Only GET is answered."),
+    "429": {
+        "description": (
+            "Too many wrong tokens came from this address: every request from it is refused "
+            "until the time in Retry-After has passed."
+        ),
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait.",
+                "schema": {"type": "string", "pattern": "^[0-9]+$"},
+            }
+        },
+        "content": {"application/json": {"schema": _ref("Error")}},
+    },
 }
+UNKNOWN_PARAMETER = _error(
+    "A parameter this operation does not have, or one given twice (named in parameters)."
+)
 
 
 def _parameter(name: str, schema: dict, description: str) -> dict:
@@ -268,7 +308,11 @@ def document(server: str) -> dict:
                 "get": {
                     "operationId": "listCampaigns",
                     "summary": "The closed campaigns",
-                    "responses": {"200": _ok("The closed campaigns.", "CampaignList"), **ERRORS},
+                    "responses": {
+                        "200": _ok("The closed campaigns.", "CampaignList"),
+                        "400": UNKNOWN_PARAMETER,
+                        **ERRORS,
+                    },
                 }
             },
             "/campaigns/{id}/results/": {
@@ -280,12 +324,12 @@ def document(server: str) -> dict:
                             "name": "id",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "integer"},
+                            "schema": ID,
                             "description": "The campaign.",
                         },
                         _parameter(
                             "unit",
-                            {"type": "integer"},
+                            ID,
                             "A unit and the units below it. Without it: the whole campaign "
                             "(HR administrators) or the first unit you read.",
                         ),
@@ -311,12 +355,20 @@ def document(server: str) -> dict:
                     ],
                     "responses": {
                         "200": _ok("The figures of the slice.", "Results"),
-                        "400": _error("A parameter is not valid (named in parameters)."),
+                        "400": _error(
+                            "A parameter is not valid, unknown or given twice (named in "
+                            "parameters)."
+                        ),
                         **ERRORS,
                         "403": _error(
                             "The unit is not one of yours, or the holder reads no results."
                         ),
-                        "404": _error("No closed campaign with this id."),
+                        "404": _error(
+                            "No closed campaign with this id, or no unit with this number."
+                        ),
+                        "410": _error(
+                            "The campaign's answers were deleted after the retention time."
+                        ),
                     },
                 }
             },
@@ -327,6 +379,7 @@ def document(server: str) -> dict:
                     "security": [],
                     "responses": {
                         "200": _ok("The OpenAPI document.", "OpenApiDocument"),
+                        "400": UNKNOWN_PARAMETER,
                         "405": ERRORS["405"],
                     },
                 }

@@ -1,4 +1,4 @@
-"""Who took results out of the application, and the tokens the BI tools read the API with."""
+"""Who read or took out which results, and the tokens the BI tools read the API with."""
 
 import hashlib
 import secrets
@@ -10,13 +10,37 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ExportLog(models.Model):
-    """One export or API read of a campaign's results: who, what, when."""
+    """The access log: one row per results page opened, file exported or API read.
+
+    Who, which campaign, what (the slice and the address asked) and when. HR administrators
+    read it on the *Access log* page; it holds readers, never respondents.
+    """
 
     class Kind(models.TextChoices):
+        RESULTS = "results", _("Results page")
+        COMMENTS = "comments", _("Written answers")
+        SEARCH = "search", _("Search of the written answers")
+        PROPOSALS = "proposals", _("Proposals")
+        HISTORY = "history", _("History of the themes")
+        REDACTION = "redaction", _("Review of an answer")
         PDF = "pdf", _("PDF report")
         XLSX = "xlsx", _("Excel workbook")
         CSV = "csv", _("CSV file")
         API = "api", _("API read")
+        PERSON = "person", _("Personal data export")
+        ACCESS_LOG = "access_log", _("Access log export")
+
+    # The kinds that are page views rather than something taken out of the application.
+    PAGE_VIEWS = frozenset(
+        {
+            Kind.RESULTS,
+            Kind.COMMENTS,
+            Kind.SEARCH,
+            Kind.PROPOSALS,
+            Kind.HISTORY,
+            Kind.REDACTION,
+        }
+    )
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -32,14 +56,15 @@ class ExportLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    # The slice and anything else that says what was taken (unit, role group, source, path).
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The slice and anything else that says what was read (unit, role group, source, question,
+    # the person exported, the address asked).
     what = models.JSONField(_("what"), default=dict, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("export")
-        verbose_name_plural = _("exports")
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
         ordering = ["-at"]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""Results as XLSX and CSV files, the rows they are made of, and the export log."""
+"""Results as XLSX and CSV files, the rows they are made of, and their access log entries."""
 
 import csv
 import io
@@ -210,6 +210,18 @@ def test_a_unit_name_that_looks_like_a_formula_stays_text(client, org):
     assert cell.data_type == "s"
 
 
+def test_a_control_character_typed_into_a_name_does_not_break_the_workbook(client, org):
+    campaign = closed_test_campaign(org, answered=7)
+    campaign.name = "Experiences\x01 2026\x1b"
+    campaign.save()
+    client.force_login(org.hr_admin)
+    response = export(client, "xlsx", campaign)
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    cells = [c.value for sheet in workbook for row in sheet.iter_rows() for c in row]
+    assert any("Experiences 2026" in str(value) for value in cells)
+
+
 def test_the_file_speaks_the_readers_language(client, org):
     campaign = closed_test_campaign(org, answered=7)
     org.director.preferred_language = "da"
@@ -275,7 +287,7 @@ def test_an_open_campaign_has_nothing_to_export(client, org):
     assert export(client, "xlsx", campaign).status_code == 404
 
 
-# --- the export log -----------------------------------------------------------------------------
+# --- the access log -----------------------------------------------------------------------------
 
 
 def test_each_export_is_logged_with_who_and_what(client, org):
@@ -301,11 +313,11 @@ def test_each_export_is_logged_with_who_and_what(client, org):
     assert csv_entry.what["unit"] == org.department.pk
 
 
-def test_only_hr_administrators_read_the_export_log(client, org):
+def test_only_hr_administrators_read_the_access_log(client, org):
     campaign = closed_test_campaign(org, answered=7)
     client.force_login(org.director)
     export(client, "csv", campaign, unit=org.section.pk)
-    url = reverse("insights:export_log")
+    url = reverse("insights:access_log")
     for person in (org.director, org.manager, org.hr_partner, org.employee):
         client.force_login(person)
         assert client.get(url).status_code == 403
@@ -318,28 +330,28 @@ def test_only_hr_administrators_read_the_export_log(client, org):
     assert "CSV file" in text
 
 
-def test_the_export_log_is_newest_first_in_pages_of_50(client, org):
+def test_the_access_log_is_newest_first_in_pages_of_50(client, org):
     for n in range(51):
         ExportLog.objects.create(user=org.manager, kind="csv", what={"path": f"/n{n}"})
     client.force_login(org.hr_admin)
-    url = reverse("insights:export_log")
+    url = reverse("insights:access_log")
     first = client.get(url)
-    entries = [entry for entry, _ in first.context["entries"]]
+    entries = [entry for entry, _described, _campaign in first.context["entries"]]
     assert len(entries) == 50 and entries[0].what["path"] == "/n50"
-    assert [entry.what["path"] for entry, _ in client.get(url, {"page": 2}).context["entries"]] == [
-        "/n0"
-    ]
+    second = client.get(url, {"page": 2}).context["entries"]
+    assert [entry.what["path"] for entry, _described, _campaign in second] == ["/n0"]
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_the_export_log_needs_the_same_queries_for_any_number_of_rows(
+def test_the_access_log_needs_the_same_queries_for_any_number_of_rows(
     client, org, django_assert_num_queries, count
 ):
     for _ in range(count):
         ExportLog.objects.create(user=org.manager, kind="api", what={"unit": org.section.pk})
     client.force_login(org.hr_admin)
-    with django_assert_num_queries(6):
-        assert client.get(reverse("insights:export_log")).status_code == 200
+    # Session, person, roles; the count, the page and its units; the campaigns of the filter.
+    with django_assert_num_queries(7):
+        assert client.get(reverse("insights:access_log")).status_code == 200
 
 
 # --- the rows: every number is a figure of the results functions --------------------------------

@@ -26,6 +26,14 @@ MESSAGES = {
         "Windows-1252 CSV, or as an Excel workbook (.xlsx)."
     ),
     "invalid_workbook": _("The file is not a valid Excel workbook (.xlsx)."),
+    "workbook_too_large": _(
+        "The workbook unpacks to %(size_mb)s MB; workbooks of at most %(limit_mb)s MB unpacked "
+        "can be imported. Save it again in Excel, or as CSV."
+    ),
+    "too_many_rows": _(
+        "The workbook has more than %(limit)s rows with values; files of at most %(limit)s "
+        "rows can be imported."
+    ),
     "unsupported_file_type": _(
         "Files of type “%(extension)s” cannot be imported. Use a CSV file (.csv, or .txt saved "
         "by Excel as Unicode text) or an Excel workbook (.xlsx)."

@@ -23,6 +23,14 @@ from dialogues.organisation.importing.errors import FileRejected, error
 TEXT_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
 WORKBOOK_EXTENSIONS = frozenset({".xlsx"})
 DELIMITERS = (";", "\t", ",")
+# A workbook is a zip, and a few MB can unpack to GBs; a cell far to the right makes openpyxl
+# fill every row up to it, and a high row number makes it yield every row before it. These
+# bound the work a hostile workbook can cause. An honest workbook of 10,000 people is 0.5 MB
+# and unpacks to 6 MB, so the default limit (twice 20 MB) takes some 70,000 people.
+WORKBOOK_UNPACKED_FACTOR = 2  # of ORGANISATION_IMPORT_MAX_BYTES
+WORKBOOK_MAX_COLUMNS = 100  # cells further right are not read
+WORKBOOK_MAX_ROWS = 200_000  # rows with a value
+EXCEL_MAX_ROWS = 1_048_576
 # Control characters other than tab, LF and CR.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
@@ -98,16 +106,19 @@ def sniff_delimiter(line: str) -> str:
 
 
 def _text_rows(text: str) -> list[tuple[int, list[str]]]:
-    lines = text.splitlines()
+    # Lines are read one at a time, and blank rows dropped as they come: a file of 20 MB of
+    # line breaks must not become 20 million rows in memory.
+    lines = io.StringIO(text, newline=None)
     delimiter = None
     skip = 0
-    first = next((line for line in lines if line.strip()), "")
+    top = lines.readline()
     # Excel understands a first line "sep=;" and does not show it as a row.
-    match = _SEP_LINE.match(lines[0]) if lines else None
+    match = _SEP_LINE.match(top)
     if match:
         delimiter, skip = match.group(1), 1
-        first = next((line for line in lines[1:] if line.strip()), "")
-    delimiter = delimiter or sniff_delimiter(first)
+        top = ""
+    first = top if top.strip() else next((line for line in lines if line.strip()), "")
+    delimiter = delimiter or sniff_delimiter(first.rstrip("\n"))
     stream = io.StringIO(text, newline="")
     for _ in range(skip):
         stream.readline()
@@ -116,15 +127,54 @@ def _text_rows(text: str) -> list[tuple[int, list[str]]]:
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
-            rows.append((number, [cell.strip() for cell in cells]))
+            stripped = [cell.strip() for cell in cells]
+            if any(stripped):
+                rows.append((number, stripped))
     except csv.Error as exc:
         raise FileRejected(error("unreadable_csv", row=number + 1)) from exc
+    return rows
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a workbook that unpacks to far more than any HR file (a "zip bomb").
+
+    The sizes are those the zip declares; reading a member never gives more than declared.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileRejected(error("invalid_workbook")) from exc
+    limit = WORKBOOK_UNPACKED_FACTOR * settings.ORGANISATION_IMPORT_MAX_BYTES
+    if unpacked > limit:
+        raise FileRejected(
+            error(
+                "workbook_too_large",
+                size_mb=_megabytes(unpacked),
+                limit_mb=_megabytes(limit),
+            )
+        )
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
+    """The rows with a value (blank ones are dropped here, before any work is spent on them)."""
+    rows = []
+    values_only = sheet.iter_rows(max_col=WORKBOOK_MAX_COLUMNS, values_only=True)
+    for number, values in enumerate(values_only, start=1):
+        if number > EXCEL_MAX_ROWS:
+            raise FileRejected(error("invalid_workbook"))
+        if values.count(None) == len(values):
+            continue
+        if len(rows) == WORKBOOK_MAX_ROWS:
+            raise FileRejected(error("too_many_rows", limit=WORKBOOK_MAX_ROWS))
+        rows.append((number, [_cell_text(value) for value in values]))
     return rows
 
 
 def _workbook_rows(content: bytes) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # any failure to parse an uploaded workbook means the same
@@ -135,10 +185,7 @@ def _workbook_rows(content: bytes) -> list[tuple[int, list[str]]]:
             raise FileRejected(error("empty_file"))
         # Some tools write a wrong <dimension>; ignore it and read what is there.
         sheet.reset_dimensions()
-        return [
-            (number, [_cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        return _sheet_rows(sheet)
     except FileRejected:
         raise
     except Exception as exc:

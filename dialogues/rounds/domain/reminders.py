@@ -4,16 +4,19 @@ of the new ones to each HR partner.
 A reminder's key (step, round or agreement, and the date it is about) is claimed in
 ``SentReminder`` inside a transaction that is committed only after the message went out.
 A second run finds the key and skips it; a crash or a mail error rolls the claim back so the
-next run sends it. Concurrent runs wait on the unique key instead of sending twice.
+next run sends it. Concurrent runs wait on the unique key instead of sending twice. The one
+repeat a crash can cause (the server took the message, the run died before its commit) carries
+the same Message-ID, derived from the key, so that mail systems can drop it; after three
+failures in a row the run stops (``dialogues.common.outbox``).
 """
 
-import logging
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -21,12 +24,12 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dialogues.common.outbox import Outbox, message_id
 from dialogues.organisation.models import Person
 from dialogues.rounds.domain.calendar import concept_name, round_url
 from dialogues.rounds.domain.organisation import hr_partner_for
 from dialogues.rounds.models import Agreement, Round, SentReminder
 
-logger = logging.getLogger(__name__)
 State = Round.State
 Progress = Callable[[str, int, int], None]
 
@@ -52,6 +55,7 @@ class Report:
     already_sent: int = 0
     digests: int = 0
     failed: int = 0
+    gave_up: bool = False  # the mail server seemed down: the rest waits for the next run
     sent_keys: list[str] = field(default_factory=list)
 
 
@@ -135,7 +139,12 @@ def reminder_message(reminder: Reminder) -> EmailMessage:
         }
         subject = render_to_string("rounds/email/reminder_subject.txt", context)
         body = render_to_string("rounds/email/reminder.txt", context)
-    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email])
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[person.email],
+        headers={"Message-ID": message_id("reminder", *reminder.key.split(":"))},
+    )
 
 
 def digest_message(partner: Person, reminders: list[Reminder]) -> EmailMessage:
@@ -153,7 +162,14 @@ def digest_message(partner: Person, reminders: list[Reminder]) -> EmailMessage:
         context = {"person": partner, "items": items}
         subject = render_to_string("rounds/email/digest_subject.txt", context)
         body = render_to_string("rounds/email/digest.txt", context)
-    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[partner.email])
+    # The same items give the same id: a digest repeated after a crash can be dropped.
+    items_hash = hashlib.sha256("\n".join(sorted(r.key for r in reminders)).encode()).hexdigest()
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[partner.email],
+        headers={"Message-ID": message_id("digest", partner.pk, items_hash[:20])},
+    )
 
 
 def _claim(key: str, recipient: Person) -> bool:
@@ -172,7 +188,7 @@ def _digest_key(partner: Person, reminder: Reminder) -> str:
     return f"digest:{partner.pk}:{reminder.key}"
 
 
-def _send_digests(reminders: list[Reminder], connection, report: Report, progress) -> None:
+def _send_digests(reminders: list[Reminder], outbox: Outbox, report: Report, progress) -> None:
     reminded = set(
         SentReminder.objects.filter(key__in=[r.key for r in reminders]).values_list(
             "key", flat=True
@@ -191,20 +207,30 @@ def _send_digests(reminders: list[Reminder], connection, report: Report, progres
             by_partner.setdefault(partner.pk, (partner, []))[1].append(reminder)
     for done, (partner, items) in enumerate(by_partner.values(), start=1):
         try:
+            outbox.open()
             with transaction.atomic():
                 new = [item for item in items if _claim(_digest_key(partner, item), partner)]
                 if new:
-                    connection.send_messages([digest_message(partner, new)])
-                    report.digests += 1
-        except Exception:
-            logger.exception("The reminder digest to person %s could not be sent", partner.pk)
+                    outbox.send(digest_message(partner, new))
+        except Exception as error:
+            outbox.failed(f"The reminder digest to person {partner.pk}", error)
             report.failed += 1
+            if outbox.gave_up:
+                break
+        else:
+            if new:
+                outbox.sent()
+                report.digests += 1
         if progress:
             progress("digests", done, len(by_partner))
 
 
 def send_reminders(today: date | None = None, progress: Progress | None = None) -> Report:
-    """Send every overdue reminder not sent before, then the HR partners' digests."""
+    """Send every overdue reminder not sent before, then the HR partners' digests.
+
+    A message the mail server did not take is logged and counted in ``failed`` and left for
+    the next run; after three failures in a row the run stops with ``gave_up``.
+    """
     today = today or timezone.localdate()
     reminders = due_reminders(today)
     report = Report(due=len(reminders))
@@ -213,26 +239,32 @@ def send_reminders(today: date | None = None, progress: Progress | None = None) 
             "key", flat=True
         )
     )
-    with mailers.default as connection:
+    with Outbox() as outbox:
         for done, reminder in enumerate(reminders, start=1):
             if reminder.key in already:
                 report.already_sent += 1
             else:
                 try:
+                    outbox.open()
                     with transaction.atomic():
                         claimed = _claim(reminder.key, reminder.recipient)
                         if claimed:
-                            connection.send_messages([reminder_message(reminder)])
-                except Exception:
-                    logger.exception("Reminder %s could not be sent", reminder.key)
+                            outbox.send(reminder_message(reminder))
+                except Exception as error:
+                    outbox.failed(f"Reminder {reminder.key}", error)
                     report.failed += 1
+                    if outbox.gave_up:
+                        break
                 else:
                     if claimed:
+                        outbox.sent()
                         report.sent += 1
                         report.sent_keys.append(reminder.key)
                     else:
                         report.already_sent += 1
             if progress:
                 progress("reminders", done, len(reminders))
-        _send_digests(reminders, connection, report, progress)
+        if not outbox.gave_up:
+            _send_digests(reminders, outbox, report, progress)
+        report.gave_up = outbox.gave_up
     return report

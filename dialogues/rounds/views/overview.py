@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from dialogues.common.access import permission_required
@@ -92,6 +93,9 @@ def _text(cell, value) -> None:
     """Text stays text: a unit named "=SUM(...)" must not become a formula."""
     if isinstance(value, Promise):
         value = str(value)
+    if isinstance(value, str):
+        # A control character typed into a name would make openpyxl refuse the whole file.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

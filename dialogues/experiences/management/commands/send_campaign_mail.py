@@ -2,7 +2,8 @@
 
 Sends the invitations not sent yet and the reminders due, mixes waiting answers and closes
 campaigns past their close date. Run it hourly or daily (docs/reminders.md); running it again,
-or after it was killed, sends only what has not gone out yet.
+or after it was killed, sends only what has not gone out yet. It exits with status 1 when a
+message could not be sent.
 """
 
 from datetime import date
@@ -10,6 +11,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from dialogues.common.outbox import not_sent
 from dialogues.experiences.domain.jobs import run_campaign_jobs
 from dialogues.experiences.models import Campaign
 from dialogues.organisation.importing.progress import TqdmProgress
@@ -50,7 +52,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Answers mixed: {report.mixed}")
         self.stdout.write(f"Messages sent: {report.mail.sent}")
         if report.mail.failed:
-            raise CommandError(
-                f"{report.mail.failed} message(s) could not be sent; "
-                "they will be sent on the next run."
-            )
+            raise CommandError(not_sent(report.mail.failed, gave_up=report.mail.gave_up))

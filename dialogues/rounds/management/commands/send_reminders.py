@@ -1,7 +1,8 @@
 """Send the reminders for overdue steps: ``manage.py send_reminders [--date YYYY-MM-DD]``.
 
 Run once a day from a systemd timer or cron (docs/reminders.md). Running it again the same
-day, or after it was killed, sends only what has not gone out yet.
+day, or after it was killed, sends only what has not gone out yet. It exits with status 1 when
+a message could not be sent.
 """
 
 from datetime import date
@@ -9,6 +10,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from dialogues.common.outbox import not_sent
 from dialogues.organisation.importing.progress import TqdmProgress
 from dialogues.rounds.domain.reminders import send_reminders
 
@@ -42,6 +44,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Already sent before: {report.already_sent}")
         self.stdout.write(f"Digests sent: {report.digests}")
         if report.failed:
-            raise CommandError(
-                f"{report.failed} message(s) could not be sent; they will be sent on the next run."
-            )
+            raise CommandError(not_sent(report.failed, gave_up=report.gave_up))
