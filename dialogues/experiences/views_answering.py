@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dialogues.common.errors import RETRY_AFTER_SECONDS
 from dialogues.common.ratelimit import ANSWER_LINK_GUESSES, client_address
 from dialogues.experiences import answer_pages
 from dialogues.experiences.domain.anonymity import token_hash
@@ -121,6 +123,7 @@ def _open(request, token: str):
 def _submit(request, token: str):
     """Find, lock and store in one transaction: the invitee is read once, with its lock."""
     invitee = None
+    written = False
     try:
         with transaction.atomic():
             invitee = find_invitee(token, for_update=True)
@@ -129,6 +132,7 @@ def _submit(request, token: str):
             chosen = chosen_concepts(campaign, request.POST)
             answers = posted_answers(campaign.guide_version.snapshot, chosen, request.POST)
             store_answers(invitee, answers, chosen)
+            written = True  # only the COMMIT is left
     except AnswersInvalid as invalid:
         form = AnswerForm(invitee.campaign, data=request.POST)
         for (concept, question_id), message in invalid.errors.items():
@@ -137,10 +141,23 @@ def _submit(request, token: str):
     except DatabaseError:
         if invitee is None:  # the database is out of reach: the site's 503 page says so
             raise
+        if written:
+            # Only the COMMIT failed: if the connection broke while PostgreSQL was storing
+            # the answers, they may be stored, so "not saved" could be untrue (bench/faults.py
+            # saw it happen). The link, opened again, tells which.
+            return _unconfirmed()
         form = AnswerForm(invitee.campaign, data=request.POST)
         return _page(request, invitee.campaign, form, status=503, not_saved=True)
     done = reverse("experiences:answer_done")
     return redirect(f"{done}?language={invitee.language}")
+
+
+def _unconfirmed():
+    """503: whether the answers were stored is unknown. Nothing here needs the database."""
+    body = loader.render_to_string("503.html", {"answering": True, "unconfirmed": True})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @private
