@@ -209,7 +209,7 @@ def test_the_page_holds_no_token_or_invitee_id_and_leaks_no_referrer(client, ope
     # The token is nowhere in the page: the form and the htmx requests post to the page's own
     # address (no action, an empty hx-post).
     assert tokens[0] not in html
-    assert '<form method="post" novalidate>' in html and 'hx-post=""' in html
+    assert '<form method="post" novalidate data-submit-once>' in html and 'hx-post=""' in html
     invitee = CampaignInvitee.objects.get(email="p0@example.org")
     assert f'value="{invitee.pk}"' not in html
     hidden = [line for line in html.splitlines() if 'type="hidden"' in line]
