@@ -4,6 +4,8 @@
     .venv/bin/python bench/insights.py                      # 1,500 / 6,000 / 24,000 respondents
     .venv/bin/python bench/insights.py --sizes 1500         # a quick run
     .venv/bin/python bench/insights.py --sizes 6000 --profile results,pdf   # cProfile to stderr
+    .venv/bin/python bench/insights.py --sizes 24000 --reuse var/bench-24000.json \
+        --operations results,drilldown      # build once, keep it, measure again without building
 
 For each size N (respondents: people who answered) it resets the PostgreSQL database
 ``dialogues_bench_insights`` (drop, create, migrate) and builds a closed campaign
@@ -184,6 +186,12 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="operations to profile (cProfile), e.g. pdf")
     parser.add_argument("--patience", type=int, default=600, help="s to wait for quiet")
     parser.add_argument("--keep", action="store_true", help="keep the database of the last size")
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        help="one size: a file describing its kept database; built (and kept) when missing",
+    )
+    parser.add_argument("--operations", default=",".join(OPERATIONS), help="which to measure")
     parser.add_argument("--measure", choices=OPERATIONS, help=argparse.SUPPRESS)
     for name in ("campaign", "faculty", "section"):
         parser.add_argument(f"--{name}", type=int, help=argparse.SUPPRESS)
@@ -193,9 +201,15 @@ def main() -> None:
 
         return measure_main(options)
     sizes = [int(size) for size in options.sizes.split(",")]
+    if options.reuse and len(sizes) != 1:
+        parser.error("--reuse takes one size")
+    operations = [op for op in OPERATIONS if op in options.operations.split(",")]
     profiled = set(filter(None, options.profile.split(",")))
     measured: dict[int, tuple[dict, dict]] = {}
-    reset_database(options.database_url)
+    keep = options.keep or options.reuse is not None
+    reusing = options.reuse is not None and options.reuse.exists()
+    if not reusing:
+        reset_database(options.database_url)
     with tempfile.TemporaryDirectory(prefix="dialogues-bench-insights-") as name:
         setup_django(options.database_url, Path(name) / "var")
         from django.core.management import call_command
@@ -207,25 +221,34 @@ def main() -> None:
         print(machine(connection), flush=True)
         try:
             for index, size in enumerate(sizes):
-                if index:
-                    connection.close()
-                    reset_database(options.database_url)
-                call_command("migrate", verbosity=0)
+                if reusing:
+                    built = json.loads(options.reuse.read_text())
+                    print(f"{size:,} respondents, reused: {built}", flush=True)
+                else:
+                    if index:
+                        connection.close()
+                        reset_database(options.database_url)
+                    call_command("migrate", verbosity=0)
+                    built = build(size)
+                    print(f"{size:,} respondents: {built}", flush=True)
+                    if options.reuse:
+                        options.reuse.parent.mkdir(parents=True, exist_ok=True)
+                        options.reuse.write_text(json.dumps(built))
                 shutil.rmtree(Path(name) / "var" / "cache", ignore_errors=True)
-                built = build(size)
-                print(f"{size:,} respondents: {built}", flush=True)
                 connection.close()
                 found = {
                     op: run_operation(op, built, op in profiled, options.patience)
-                    for op in OPERATIONS
+                    for op in operations
                 }
                 measured[size] = (built, found)
-                print("\n" + size_table(size, built, found) + "\n", flush=True)
+                if len(found) == len(OPERATIONS):
+                    print("\n" + size_table(size, built, found) + "\n", flush=True)
         finally:
             connection.close()
-            if not options.keep:
+            if not keep:
                 drop_database(options.database_url)
-    print(summary_table(measured))
+    if all(len(found) == len(OPERATIONS) for _, found in measured.values()):
+        print(summary_table(measured))
     print(f"\ndate: {date.today().isoformat()}")
 
 

@@ -72,6 +72,9 @@ def measure(operation: str, campaign: int, faculty: int, section: int) -> dict:
         embedded = embed_new_answers()
         return {"seconds": time.perf_counter() - start, "embedded": embedded}
     if operation == "themes":  # at the close: every question grouped from the kept vectors
+        from dialogues.insights.models import Theme
+
+        Theme.objects.filter(campaign_id=campaign).delete()  # a reused database has them
         start = time.perf_counter()
         call_command("find_themes", str(campaign), stdout=open(os.devnull, "w"))  # noqa: SIM115
         return {

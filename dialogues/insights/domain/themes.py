@@ -36,15 +36,19 @@ def questions_with_texts(campaign: Campaign) -> list[int]:
 
 
 EMBED_BATCH = 256
+# Texts whose vectors one run remembers (about 1.5 KB each): people often write the same
+# words ("Nej", "Ved ikke", "Nothing"), and the model gives the same text the same vector.
+EMBED_MEMORY = 20_000
 
 
 def embed_new_answers(limit: int | None = None, progress=None) -> int:
     """Embed the written answers that have no vector yet; returns how many were embedded.
 
-    Embedding is the slow part of finding themes (about 10 ms an answer on two cores), so
-    the periodic job does it as answers arrive, and grouping at the close only reads vectors.
+    Embedding is the slow part of finding themes (about 10 ms a text on two cores), so the
+    periodic job does it as answers arrive, and grouping at the close only reads vectors. A
+    text met before in the same run is not embedded again.
     """
-    from dialogues.insights.themes import embed, is_no_content, to_bytes
+    from dialogues.insights.themes import is_no_content
 
     waiting = (
         Answer.objects.exclude(text="")
@@ -56,26 +60,31 @@ def embed_new_answers(limit: int | None = None, progress=None) -> int:
         waiting = waiting[:limit]
     done = 0
     batch = []
+    known: dict[str, bytes] = {}
     for pk, text in waiting.iterator(chunk_size=EMBED_BATCH):
         if not is_no_content(text):
             batch.append((pk, text))
         if len(batch) == EMBED_BATCH:
-            done += _store_vectors(batch, embed, to_bytes)
+            done += _store_vectors(batch, known)
             batch = []
             if progress:
                 progress(done)
     if batch:
-        done += _store_vectors(batch, embed, to_bytes)
+        done += _store_vectors(batch, known)
     return done
 
 
-def _store_vectors(batch, embed, to_bytes) -> int:
-    vectors = embed([text for _, text in batch])
+def _store_vectors(batch: list[tuple[int, str]], known: dict[str, bytes]) -> int:
+    """Store a vector for each answer of ``batch``, embedding only the texts not ``known``."""
+    from dialogues.insights.themes import embed, to_bytes
+
+    new = list(dict.fromkeys(text for _, text in batch if text not in known))
+    fresh = dict(zip(new, (to_bytes(v) for v in embed(new)), strict=True)) if new else {}
+    for text, vector in fresh.items():
+        if len(known) < EMBED_MEMORY:
+            known[text] = vector
     AnswerVector.objects.bulk_create(
-        [
-            AnswerVector(answer_id=pk, vector=to_bytes(v))
-            for (pk, _), v in zip(batch, vectors, strict=True)
-        ],
+        [AnswerVector(answer_id=pk, vector=known.get(text) or fresh[text]) for pk, text in batch],
         ignore_conflicts=True,
     )
     return len(batch)

@@ -201,6 +201,36 @@ def test_a_large_question_is_grouped_by_the_task_worker_not_the_page(
     assert question_page(client, campaign).context["grouped"]
 
 
+def test_a_text_written_twice_is_embedded_once_and_both_answers_get_its_vector(org, monkeypatch):
+    from dialogues.insights import themes as engine
+    from dialogues.insights.domain import themes
+    from dialogues.insights.models import AnswerVector
+
+    texts = [
+        "Good talk",
+        "Too little time",
+        "Good talk",
+        "Good talk",
+        "Too little time",
+        "For lidt tid",
+    ] * 2
+    closed_test_campaign(org, answered=len(texts), texts=texts)
+    embedded = []
+    real_embed = engine.embed
+    monkeypatch.setattr(engine, "embed", lambda batch: embedded.extend(batch) or real_embed(batch))
+    assert themes.embed_new_answers() == len(texts)
+    assert sorted(embedded) == ["For lidt tid", "Good talk", "Too little time"]
+    vectors = {}
+    for text, vector in AnswerVector.objects.values_list("answer__text", "vector"):
+        vectors.setdefault(text, set()).add(bytes(vector))
+    assert {text: len(found) for text, found in vectors.items()} == {
+        "Good talk": 1,
+        "Too little time": 1,
+        "For lidt tid": 1,
+    }
+    assert vectors["Good talk"] != vectors["Too little time"]
+
+
 def test_answers_are_embedded_once_and_grouping_reads_the_stored_vectors(org, campaign):
     from dialogues.insights.domain import themes
     from dialogues.insights.models import AnswerVector
