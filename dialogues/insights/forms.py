@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dialogues.common.widgets import LongSelect
 from dialogues.experiences.rolegroups import REPORTING_ROLE_GROUP_CHOICES
 from dialogues.insights.domain.publication import INTERVIEW, QUESTIONNAIRE
 from dialogues.insights.domain.results import ALL_SOURCES, Slice
@@ -15,7 +16,9 @@ SOURCE_CHOICES = [
 
 
 class SliceForm(forms.Form):
-    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False, empty_value=None)
+    unit = forms.TypedChoiceField(
+        label=_("Unit"), coerce=int, required=False, empty_value=None, widget=LongSelect
+    )
     role = forms.ChoiceField(
         label=_("Role group"),
         required=False,

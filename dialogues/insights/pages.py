@@ -22,6 +22,7 @@ from dialogues.insights.domain.results import (
     closed_result,
     comment_count,
     respondents,
+    subtree,
 )
 
 # The choices the breakdown tables compare, as shares of those who answered.
@@ -38,7 +39,7 @@ def _takes(publication, slice_: Slice, pool) -> bool:
         return True
     if slice_.own:
         return pool.unit == slice_.unit
-    return publication.tree.is_within(pool.unit, slice_.unit)
+    return pool.unit in subtree(publication, slice_.unit)
 
 
 def text_of(texts: dict) -> str:
