@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dialogues.common.widgets import LongSelect
 from dialogues.concepts.models import Concept
 from dialogues.experiences.models import Campaign
 from dialogues.experiences.models.campaigns import default_answer_retention_days
@@ -92,7 +93,7 @@ class InviteeListForm(forms.Form):
 
 
 class InterviewForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), widget=LongSelect)
     role_groups = forms.MultipleChoiceField(
         label=_("Role groups present"), widget=forms.CheckboxSelectMultiple
     )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dialogues.common.widgets import LongSelect
 from dialogues.organisation.models import Unit
 
 
@@ -17,6 +18,7 @@ class PeopleFilterForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         empty_label=_("All units"),
+        widget=LongSelect,
     )
     include_inactive = forms.BooleanField(label=_("Include people who have left"), required=False)
 

@@ -4,11 +4,14 @@ validating the form costs no query; an unknown value gets a message next to its 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dialogues.common.widgets import LongSelect
 from dialogues.rounds.domain.overview import STATES, Filters, Overview
 
 
 class OverviewFilterForm(forms.Form):
-    unit = forms.ChoiceField(label=_("Unit (and the units below it)"), required=False)
+    unit = forms.ChoiceField(
+        label=_("Unit (and the units below it)"), required=False, widget=LongSelect
+    )
     concept = forms.ChoiceField(label=_("Concept"), required=False)
     state = forms.ChoiceField(
         label=_("State"),
