@@ -44,7 +44,7 @@ EMBED_MEMORY = 20_000
 def embed_new_answers(limit: int | None = None, progress=None) -> int:
     """Embed the written answers that have no vector yet; returns how many were embedded.
 
-    Embedding is the slow part of finding themes (about 10 ms a text on two cores), so the
+    Embedding is the slow part of finding themes (10–40 ms a text on two cores), so the
     periodic job does it as answers arrive, and grouping at the close only reads vectors. A
     text met before in the same run is not embedded again.
     """

@@ -1,9 +1,9 @@
 """Group the written answers of closed campaigns into themes: ``manage.py find_themes [ID …]``.
 
 It first embeds every written answer that has no vector yet, in open campaigns too (the slow
-part, about 10 ms an answer), then groups each question of a closed campaign that has no themes
-yet, from the stored vectors. Questions already grouped are left as they are: an analyst's edits
-are never redone. The periodic job runs it after ``send_campaign_mail``.
+part, 10–40 ms an answer by its length), then groups each question of a closed campaign that
+has no themes yet, from the stored vectors. Questions already grouped are left as they are: an
+analyst's edits are never redone. The periodic job runs it after ``send_campaign_mail``.
 """
 
 from django.core.management.base import BaseCommand, CommandError
